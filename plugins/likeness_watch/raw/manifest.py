@@ -1,0 +1,49 @@
+"""The manifest: the commit record of a raw partition, written last."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+COMMITTED = "committed"
+QUARANTINED = "quarantined"
+
+
+@dataclass
+class DataFile:
+    key: str
+    sha256: str
+    records: int
+    bytes: int
+
+
+@dataclass
+class Manifest:
+    hub: str
+    dt: str
+    status: str
+    record_count: int
+    files: list[DataFile]
+    pages_fetched: int
+    requests: int
+    started_at: str
+    finished_at: str
+    crawler_version: str
+    run_id: str
+    mode: str
+    watermark: dict[str, Any] = field(default_factory=dict)
+    via_counts: dict[str, int] = field(default_factory=dict)
+    phases: dict[str, dict[str, int]] = field(default_factory=dict)
+    anomalies: dict[str, int] = field(default_factory=dict)
+    quarantine: dict[str, Any] | None = None
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self), indent=2, sort_keys=True).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Manifest:
+        raw = json.loads(data)
+        raw["files"] = [DataFile(**item) for item in raw["files"]]
+        known = cls.__dataclass_fields__
+        return cls(**{key: value for key, value in raw.items() if key in known})

@@ -1,0 +1,71 @@
+"""Local-filesystem store: the embedded default (``./data/lake``)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from likeness_watch.store.base import ObjectStore, StoreError
+
+
+class LocalStore(ObjectStore):
+    """Objects are files under ``root``; puts go through a temp file and ``os.replace``."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root).expanduser().resolve()
+        self.uri = str(self.root)
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root not in path.parents:
+            raise StoreError(f"key escapes the store root: {key!r}")
+        return path
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.name)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+    def get_bytes(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except OSError as exc:
+            raise StoreError(f"cannot read {self._path(key)}: {exc.strerror or exc}") from exc
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def list(self, prefix: str) -> list[str]:
+        base = self._path(prefix) if prefix else self.root
+        start = base if base.is_dir() else base.parent
+        if not start.is_dir():
+            return []
+        keys = (
+            path.relative_to(self.root).as_posix()
+            for path in start.rglob("*")
+            if path.is_file() and not path.name.startswith(".tmp-")
+        )
+        return sorted(key for key in keys if key.startswith(prefix))
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def url(self, key: str) -> str:
+        return str(self._path(key))
+
+    def check(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"store {self.root} is not writable: {exc.strerror or exc}") from exc
+        if not os.access(self.root, os.W_OK):
+            raise StoreError(f"store {self.root} is not writable")
