@@ -1,0 +1,1 @@
+"""Airflow wiring helpers shared by the DAG files (assets, pools, default args)."""
