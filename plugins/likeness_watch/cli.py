@@ -13,14 +13,14 @@ import click
 
 from likeness_watch import __version__
 
-COMMANDS: dict[str, str] = {
-    "simulate": "likeness_watch.simulator.command:simulate",
-    "crawl": "likeness_watch.crawl.command:crawl",
-    "demo": "likeness_watch.demo:demo",
-    "build": "likeness_watch.warehouse.command:build",
-    "validate": "likeness_watch.quality.command:validate",
-    "alert": "likeness_watch.alerts.command:alert",
-    "report": "likeness_watch.report.command:report",
+COMMANDS: dict[str, tuple[str, str]] = {
+    "simulate": ("likeness_watch.simulator.command:simulate", "Serve the hub simulator on 127.0.0.1."),
+    "crawl": ("likeness_watch.crawl.command:crawl", "Crawl hub metadata for one day into the store."),
+    "build": ("likeness_watch.warehouse.command:build", "Build the DuckDB warehouse with dbt."),
+    "validate": ("likeness_watch.quality.command:validate", "Run the data-quality gates."),
+    "alert": ("likeness_watch.alerts.command:alert", "Detect spikes and deliver alerts for a day."),
+    "report": ("likeness_watch.report.command:report", "Write the study report (HTML, plots, CSV)."),
+    "demo": ("likeness_watch.demo:demo", "Simulate, crawl, build, validate, alert and report end to end."),
 }
 
 
@@ -34,8 +34,23 @@ class LazyGroup(click.Group):
         target = COMMANDS.get(cmd_name)
         if target is None:
             return None
-        module_name, attr = target.split(":")
+        module_name, attr = target[0].split(":")
         return getattr(importlib.import_module(module_name), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List commands from the table, without importing them."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_text) for name, (_, help_text) in COMMANDS.items()])
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Known operational failures become one-line errors (exit 1) instead of tracebacks."""
+        from likeness_watch.crawl import CrawlError
+        from likeness_watch.store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except (CrawlError, StoreError) as exc:
+            raise click.ClickException(str(exc)) from exc
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

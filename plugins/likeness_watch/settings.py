@@ -82,7 +82,11 @@ class Settings(BaseSettings):
         from likeness_watch.hubs.registry import get_hub
 
         spec = get_hub(hub)
-        defaults: dict[str, object] = {"base_url": spec.base_url, "rps": spec.rps, "page_size": spec.page_size}
+        defaults: dict[str, object] = {
+            "base_url": spec.base_url,
+            "rps": spec.rps,
+            "page_size": spec.page_size,
+        }
         token = os.environ.get(spec.token_env)
         if token:
             defaults["token"] = token

@@ -64,7 +64,9 @@ class S3Store(ObjectStore):
         strip = len(self.prefix) + 1 if self.prefix else 0
         keys: list[str] = []
         try:
-            for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=full):
+            for page in self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=full
+            ):
                 keys.extend(item["Key"][strip:] for item in page.get("Contents", []))
         except (ClientError, BotoCoreError) as exc:
             raise StoreError(f"S3 list s3://{self.bucket}/{full} failed: {exc}") from exc

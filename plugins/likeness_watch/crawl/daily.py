@@ -1,0 +1,268 @@
+"""One hub, one day: discover new models, probe id gaps, refresh tracked models, commit.
+
+Scales to real hubs by never listing everything daily:
+1. discovery: newest-first pages until the previous partition's watermark (+ overlap pages, since
+   cursor paging can skip items); on sweep days (every ``sweep_every_days`` and on the first
+   crawl) the whole listing is read, which is how disappearances are noticed;
+2. gap probe (Civitai): ids between the watermark and today's newest id that the listing did not
+   show are fetched with ``/models/:id`` — ``poi`` (real person) models are hidden from the list;
+3. refresh: tracked models not seen today, unlisted ones first on sweep days, then the stalest,
+   up to ``refresh_budget``; a 404 on a tracked model is a removal event (a tombstone record).
+Progress is checkpointed every few pages; a rerun after a crash resumes from the cursor.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from more_itertools import chunked
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+
+from likeness_watch.crawl.state import CrawlState
+from likeness_watch.http import HubClient, HubHTTPError, MalformedResponse
+from likeness_watch.hubs.base import Fetched, HubAdapter, Page
+from likeness_watch.hubs.registry import adapter_class
+from likeness_watch.raw import Manifest, PartitionWriter, latest_before
+from likeness_watch.raw.writer import utc_now
+from likeness_watch.settings import Settings
+from likeness_watch.store import ObjectStore
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int], None]
+CHECKPOINT_EVERY_PAGES = 10
+MAX_CURSOR_REPEATS = 3
+MAX_EMPTY_PAGES = 5
+REFRESH_CHUNK = 100
+PHASES = ("discovery", "gap_probe", "refresh")
+
+
+class CrawlError(RuntimeError):
+    """The crawl could not finish; its progress is checkpointed and a rerun resumes."""
+
+
+_page_retry = retry(
+    retry=retry_if_exception_type(MalformedResponse),
+    stop=stop_after_attempt(4),
+    wait=wait_exponential_jitter(initial=0.5, max=10),
+    reraise=True,
+)
+
+
+class DailyCrawl:
+    def __init__(
+        self,
+        adapter: HubAdapter,
+        store: ObjectStore,
+        settings: Settings,
+        progress: Progress | None = None,
+    ) -> None:
+        self.adapter = adapter
+        self.hub = adapter.spec.name
+        self.day = adapter.day
+        self.store = store
+        self.settings = settings
+        self.progress = progress or (lambda phase, n: None)
+        self.writer = PartitionWriter(store, self.hub, self.day)
+        previous = latest_before(store, self.hub, self.day)
+        self.state = CrawlState.load(store, self.hub, date.fromisoformat(previous.dt) if previous else None)
+        self.prev_key: Any = previous.watermark.get("max_key") if previous else None
+        sweep_day = self.day.toordinal() % settings.sweep_every_days == 0
+        self.mode = "sweep" if previous is None or sweep_day else "incremental"
+        resume = self.writer.resume_state
+        self.phase: str = resume.get("phase", PHASES[0])
+        self.cursor: str | None = resume.get("cursor")
+        self.max_key: Any = resume.get("max_key", self.prev_key)
+        self.listed: set[str] = set(resume.get("listed", []))
+        self.gone: set[str] = set(resume.get("gone", []))
+        self.missing_today: set[str] = set(resume.get("missing_today", []))
+        self.via_counts: Counter[str] = Counter(resume.get("via_counts", {}))
+        self.anomalies: Counter[str] = Counter(resume.get("anomalies", {}))
+        self.phase_stats: dict[str, Counter[str]] = {
+            phase: Counter(resume.get("phases", {}).get(phase, {})) for phase in PHASES
+        }
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+    def _resume_state(self) -> dict[str, Any]:
+        return {
+            "phase": self.phase,
+            "cursor": self.cursor,
+            "max_key": self.max_key,
+            "listed": sorted(self.listed),
+            "gone": sorted(self.gone),
+            "missing_today": sorted(self.missing_today),
+            "via_counts": dict(self.via_counts),
+            "anomalies": dict(self.anomalies),
+            "phases": {phase: dict(stats) for phase, stats in self.phase_stats.items()},
+        }
+
+    def _checkpoint(self) -> None:
+        self.writer.stats["requests"] = self._requests()
+        self.writer.checkpoint(self._resume_state())
+
+    def _requests(self) -> int:
+        return self._requests_before + self.adapter.client.requests_made
+
+    def _record(self, model_id: str | None, via: str, status: int, record: dict[str, Any] | None) -> None:
+        envelope = {
+            "hub": self.hub,
+            "model_id": model_id,
+            "via": via,
+            "fetched_at": utc_now(),
+            "http_status": status,
+            "record": record,
+            "error": None if record is not None else f"HTTP {status}",
+        }
+        if model_id is None:
+            self.anomalies["items_without_id"] += 1
+        if self.writer.add(envelope):
+            self.via_counts[via] += 1
+            self.phase_stats[self.phase]["records"] += 1
+        else:
+            self.anomalies["duplicates_dropped"] += 1
+
+    # -- phases --------------------------------------------------------------------------------
+    def run(self) -> Manifest:
+        self._requests_before = self.writer.stats.get("requests", 0)
+        if self.writer.resumed:
+            log.info("%s %s: resuming from checkpoint in phase %s", self.hub, self.day, self.phase)
+        try:
+            for phase in PHASES[PHASES.index(self.phase) :]:
+                self.phase = phase
+                getattr(self, f"_{phase}")()
+                self._checkpoint()
+        except (HubHTTPError, MalformedResponse) as exc:
+            self._checkpoint()
+            raise CrawlError(f"{self.hub} {self.day}: {exc} (progress saved; rerun to resume)") from exc
+        self._save_state()
+        self.writer.stats["requests"] = self._requests()
+        return self.writer.commit(
+            mode=self.mode,
+            watermark={"max_key": self.max_key},
+            via_counts=dict(self.via_counts),
+            phases={phase: dict(stats) for phase, stats in self.phase_stats.items()},
+            anomalies=dict(self.anomalies),
+        )
+
+    def _discovery(self) -> None:
+        via = "sweep" if self.mode == "sweep" else "listing"
+        stop_at = None if self.mode == "sweep" else self.prev_key
+        overlap = self.settings.discovery_overlap
+        repeats: Counter[str | None] = Counter()
+        empty_pages = 0
+        while True:
+            page: Page = _page_retry(self.adapter.list_newest)(self.cursor)
+            self.writer.stats["pages_fetched"] += 1
+            self.phase_stats["discovery"]["pages"] += 1
+            keys = [k for k in map(self.adapter.order_key, page.items) if k is not None]
+            for item in page.items:
+                self._discover_item(item, via, stop_at)
+            if keys:
+                self.max_key = max([*keys, self.max_key] if self.max_key is not None else keys)
+            self.progress("discovery", len(page.items))
+            empty_pages = 0 if page.items else empty_pages + 1
+            if empty_pages:
+                self.anomalies["empty_pages"] += 1
+            if stop_at is not None and keys and max(keys) <= stop_at:
+                if overlap <= 0:
+                    break
+                overlap -= 1
+            if page.next_cursor is None or empty_pages >= MAX_EMPTY_PAGES:
+                break
+            if page.next_cursor == self.cursor:
+                self.anomalies["repeated_cursors"] += 1
+                repeats[page.next_cursor] += 1
+                if repeats[page.next_cursor] >= MAX_CURSOR_REPEATS:
+                    raise HubHTTPError(self.hub, page.next_cursor, 200, "cursor repeats forever")
+            self.cursor = page.next_cursor
+            if self.phase_stats["discovery"]["pages"] % CHECKPOINT_EVERY_PAGES == 0:
+                self._checkpoint()
+        self.cursor = None
+
+    def _discover_item(self, item: dict[str, Any], via: str, stop_at: Any) -> None:
+        model_id = self.adapter.model_id(item)
+        if model_id is not None:
+            if model_id in self.listed:
+                self.anomalies["duplicates_dropped"] += 1
+                return
+            self.listed.add(model_id)
+        key = self.adapter.order_key(item)
+        is_new = model_id is not None and model_id not in self.state.tracked
+        if is_new and (stop_at is None or key is None or key > stop_at):
+            enriched = _page_retry(self.adapter.enrich)(item)
+            if enriched is not None:
+                self._record(model_id, via, enriched.status, enriched.record)
+                return
+        self._record(model_id, via, 200, item)
+
+    def _gap_probe(self) -> None:
+        if not self.adapter.supports_gap_probe or self.max_key is None:
+            return
+        known = self.listed | set(self.state.tracked) | self.state.missing | set(self.state.removed)
+        candidates = [
+            model_id
+            for model_id in self.adapter.gap_candidates(known, 0, self.max_key)
+            if model_id not in self.missing_today and model_id not in self.writer.seen
+        ]
+        budget = self.settings.gap_probe_budget - self.phase_stats["gap_probe"]["probes"]
+        for model_id in candidates[: max(budget, 0)]:
+            fetched = _page_retry(self.adapter.fetch)(model_id)
+            self.phase_stats["gap_probe"]["probes"] += 1
+            if fetched.record is None:
+                self.missing_today.add(model_id)
+            else:
+                self._record(model_id, "gap_probe", fetched.status, fetched.record)
+            self.progress("gap_probe", 1)
+        self.anomalies["gaps_unprobed"] = max(len(candidates) - max(budget, 0), 0)
+
+    def _refresh(self) -> None:
+        first = set(self.state.tracked) - self.listed if self.mode == "sweep" else set()
+        order = self.state.refresh_order(exclude=self.writer.seen, first=first)
+        budget = self.settings.refresh_budget - self.phase_stats["refresh"]["fetched"]
+        for chunk in chunked(order[: max(budget, 0)], REFRESH_CHUNK):
+            for fetched in self._refreshed(chunk):
+                self.phase_stats["refresh"]["fetched"] += 1
+                if fetched.status == 404:
+                    self.gone.add(fetched.model_id)
+                self._record(fetched.model_id, "refresh", fetched.status, fetched.record)
+            self.progress("refresh", len(chunk))
+            self._checkpoint()
+
+    def _refreshed(self, model_ids: list[str]) -> list[Fetched]:
+        """One chunk, retried whole when a page comes back malformed (nothing was written yet)."""
+        return _page_retry(lambda: list(self.adapter.refresh(model_ids)))()
+
+    def _save_state(self) -> None:
+        today = self.day.isoformat()
+        state = self.state
+        for model_id in self.writer.seen - self.gone:
+            state.tracked[model_id] = today
+            state.removed.pop(model_id, None)
+            state.missing.discard(model_id)
+        for model_id in self.gone:
+            state.tracked.pop(model_id, None)
+            state.removed[model_id] = today
+        state.missing |= self.missing_today
+        state.save(self.store, self.hub, self.day)
+
+
+def crawl_day(
+    hub: str,
+    day: date,
+    settings: Settings,
+    store: ObjectStore,
+    base_url: str | None = None,
+    progress: Progress | None = None,
+) -> Manifest:
+    """Crawl one hub for one day into ``store`` and commit the partition (idempotent per day)."""
+    hub_settings = settings.hub(hub, base_url=base_url)
+    client = HubClient(hub, hub_settings)
+    try:
+        adapter = adapter_class(hub)(client, hub_settings, day)
+        return DailyCrawl(adapter, store, settings, progress).run()
+    finally:
+        client.close()

@@ -1,0 +1,1 @@
+"""Hub adapters: one module per hub, registered in ``registry``."""

@@ -1,0 +1,82 @@
+"""Civitai REST API v1 (``/api/v1``): cursor paging, hidden ``poi`` models, batch refresh by ids.
+
+Metadata only: the records carry ``downloadUrl`` and image ``url`` fields, which are stored as
+received and never requested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from more_itertools import chunked
+
+from likeness_watch.http import MalformedResponse
+from likeness_watch.hubs.base import Fetched, HubAdapter, HubSpec, Page
+
+BATCH = 100
+
+
+class CivitaiAdapter(HubAdapter):
+    spec = HubSpec(
+        name="civitai",
+        base_url="https://civitai.com/api/v1",
+        rps=1.0,
+        page_size=100,
+        token_env="CIVITAI_API_TOKEN",
+        pool="hub_civitai",
+        pool_slots=1,
+        owner="data-eng",
+        model_url="https://civitai.com/models/{model_id}",
+    )
+    supports_gap_probe = True
+
+    def list_newest(self, cursor: str | None) -> Page:
+        params: dict[str, Any] = {"limit": self.settings.page_size, "sort": "Newest", "nsfw": "true"}
+        if cursor:
+            params["cursor"] = cursor
+        body = self.client.get_json(self.url("models"), params).body
+        return _page(body, self.client.hub)
+
+    def model_id(self, item: dict[str, Any]) -> str | None:
+        value = item.get("id")
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def order_key(self, item: dict[str, Any]) -> int | None:
+        value = item.get("id")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def fetch(self, model_id: str) -> Fetched:
+        response = self.client.get_json(self.url(f"models/{int(model_id)}"), ok=(404,))
+        if response.status == 404:
+            return Fetched(model_id, 404, None)
+        if not isinstance(response.body, dict):
+            raise MalformedResponse(f"civitai: /models/{model_id} returned {type(response.body).__name__}")
+        return Fetched(model_id, response.status, response.body)
+
+    def refresh(self, model_ids: Iterable[str]) -> Iterator[Fetched]:
+        """Batch through ``ids=`` (100 per call); ids the list hides (poi, removed) are fetched one by one."""
+        for chunk in chunked(model_ids, BATCH):
+            params = {"ids": ",".join(chunk), "limit": BATCH, "nsfw": "true"}
+            page = _page(self.client.get_json(self.url("models"), params).body, self.client.hub)
+            found = {self.model_id(item): item for item in page.items}
+            for model_id in chunk:
+                if model_id in found:
+                    yield Fetched(model_id, 200, found[model_id])
+                else:
+                    yield self.fetch(model_id)
+
+    def gap_candidates(self, listed_ids: set[str], low: Any, high: Any) -> list[str]:
+        if not isinstance(high, int):
+            return []
+        floor = low if isinstance(low, int) else 0
+        return [str(i) for i in range(high, floor, -1) if str(i) not in listed_ids]
+
+
+def _page(body: Any, hub: str) -> Page:
+    if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+        raise MalformedResponse(f"{hub}: listing body has no 'items' array")
+    metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+    cursor = metadata.get("nextCursor")
+    items = [item for item in body["items"] if isinstance(item, dict)]
+    return Page(items, str(cursor) if cursor not in (None, "") else None)
