@@ -1,0 +1,53 @@
+# Likeness Watch — the two commands: `make demo` and `make test`.
+# Each target installs what it needs first (venv, packages, system packages), so a fresh
+# machine with Python 3.11 and make is enough.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export AIRFLOW_HOME ?= $(CURDIR)/airflow_home
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
+export AIRFLOW__COSMOS__ENABLE_CACHE_DBT_LS := False
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: install system-deps demo test test-fast test-stack lint airflow bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip wheel setuptools
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Debian packages used by tests: chromium (report screenshot test), postgresql (stack test).
+system-deps:
+	@scripts/system-deps.sh
+
+demo: install
+	$(BIN)/likeness-watch demo
+
+test: install system-deps
+	$(BIN)/python -m pytest -q -m "not stack"
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not stack and not airflow"
+
+test-stack: install system-deps
+	scripts/test-stack.sh
+
+lint: install
+	$(BIN)/ruff check plugins dags tests benchmarks
+	$(BIN)/ruff format --check plugins dags tests benchmarks
+
+airflow: install
+	scripts/airflow-local.sh
+
+bench: install
+	$(BIN)/python benchmarks/crawl.py
+
+clean:
+	rm -rf data airflow_home dbt_project/target dbt_project/logs

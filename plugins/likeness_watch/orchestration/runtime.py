@@ -1,0 +1,40 @@
+"""What DAG tasks call: settings and the store as seen from inside Airflow.
+
+Inside Airflow an ``s3://`` store takes its client from the ``aws_default`` connection (the
+amazon provider falls back to the usual boto3 chain when the connection is not defined).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from likeness_watch.settings import Settings
+from likeness_watch.store import ObjectStore, open_store
+
+
+def airflow_store(settings: Settings) -> ObjectStore:
+    client = None
+    if settings.store.startswith("s3://"):
+        from airflow.providers.amazon.aws.hooks.s3 import S3Hook
+
+        client = S3Hook(aws_conn_id="aws_default").get_conn()
+    return open_store(settings.store, s3_client=client)
+
+
+def crawl_hub(hub: str, day: date) -> dict[str, Any]:
+    """Crawl one hub for one day; the summary becomes the task's XCom (no records in XCom)."""
+    from likeness_watch.crawl import crawl_day
+
+    settings = Settings()
+    manifest = crawl_day(hub, day, settings, airflow_store(settings))
+    return {
+        "hub": hub,
+        "dt": manifest.dt,
+        "records": manifest.record_count,
+        "mode": manifest.mode,
+        "pages": manifest.pages_fetched,
+        "requests": manifest.requests,
+        "via_counts": manifest.via_counts,
+        "anomalies": manifest.anomalies,
+    }

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import uuid
+
+import boto3
+import pytest
+
+from likeness_watch.store import StoreError, open_store
+
+
+def test_local_put_is_atomic_and_listable(store):
+    store.put_bytes("raw/a/b.json", b"one")
+    store.put_bytes("raw/a/b.json", b"two")
+    assert store.get_bytes("raw/a/b.json") == b"two"
+    assert store.list("raw/") == ["raw/a/b.json"]
+    assert not [p for p in (store.root / "raw/a").iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_local_rejects_keys_escaping_the_root(store):
+    with pytest.raises(StoreError, match="escapes"):
+        store.put_bytes("../outside.txt", b"x")
+
+
+def test_local_missing_object_is_a_clear_error(store):
+    with pytest.raises(StoreError, match="cannot read"):
+        store.get_bytes("nope.json")
+    store.delete("nope.json")
+
+
+def test_unwritable_store_fails_check(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a dir")
+    with pytest.raises(StoreError, match="not writable"):
+        open_store(str(blocker / "lake")).check()
+
+
+def test_s3_store_roundtrip(s3_env):
+    bucket = f"lw-{uuid.uuid4().hex[:8]}"
+    boto3.client("s3").create_bucket(Bucket=bucket)
+    store = open_store(f"s3://{bucket}/prefix")
+    store.check()
+    store.put_bytes("raw/hub=x/dt=2025-01-01/manifest.json", b"{}")
+    assert store.exists("raw/hub=x/dt=2025-01-01/manifest.json")
+    assert store.list("raw/") == ["raw/hub=x/dt=2025-01-01/manifest.json"]
+    assert store.url("raw/k") == f"s3://{bucket}/prefix/raw/k"
+    store.delete("raw/hub=x/dt=2025-01-01/manifest.json")
+    assert not store.exists("raw/hub=x/dt=2025-01-01/manifest.json")
+
+
+def test_s3_missing_bucket_is_a_clear_error(s3_env):
+    with pytest.raises(StoreError, match="head-bucket"):
+        open_store("s3://no-such-bucket-here").check()
