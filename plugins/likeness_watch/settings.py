@@ -71,6 +71,22 @@ class Settings(BaseSettings):
     discovery_overlap: int = Field(
         default=1, ge=0, description="Extra pages read past the watermark (cursor paging skips items)."
     )
+    alert_sensitivity: float = Field(
+        default=1.0, gt=0, description="Spike sensitivity s: p < 10^(-3/s), excess ≥ 3/s, ratio ≥ 1+1/s."
+    )
+    alert_routes: str = Field(
+        default="", description="Alert routing, e.g. 'slack=spike,watchlist_match@high; email=*@critical'."
+    )
+    slack_webhook_url: SecretStr | None = Field(default=None, description="Slack incoming-webhook URL.")
+    webhook_url: str | None = Field(default=None, description="Generic webhook endpoint (signed JSON).")
+    webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key of the webhook.")
+    smtp_host: str | None = Field(default=None, description="SMTP relay for e-mail alerts.")
+    smtp_port: int = Field(default=587, gt=0)
+    smtp_tls: str = Field(default="starttls", description="starttls, ssl (port 465) or none (local relay).")
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = Field(default="likeness-watch@localhost", description="Sender of e-mail alerts.")
+    smtp_to: str = Field(default="", description="Comma-separated recipients of e-mail alerts.")
 
     @field_validator("store")
     @classmethod
