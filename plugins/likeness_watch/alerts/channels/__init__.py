@@ -1,0 +1,1 @@
+"""Delivery channels: Slack incoming webhook, signed generic webhook, SMTP e-mail, file outbox."""

@@ -1,0 +1,54 @@
+"""Send due deliveries, each in isolation: one broken channel never blocks the others."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+
+from likeness_watch.alerts import history
+from likeness_watch.alerts.channels.base import Channel, DeliveryError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DeliveryReport:
+    delivered: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+
+def deliver_due(
+    con: duckdb.DuckDBPyConnection, channels: dict[str, Channel], now: datetime
+) -> DeliveryReport:
+    """Attempt every due delivery once; record the outcome of each before the next."""
+    report = DeliveryReport()
+    for item in history.due(con, channels, now):
+        try:
+            channels[item.channel].send(item.alert, now)
+        except DeliveryError as exc:
+            error = str(exc)
+        except Exception as exc:  # a channel bug must not stop the other deliveries
+            error = f"unexpected {type(exc).__name__}"
+            log.exception("channel %s crashed on alert %s", item.channel, item.alert.alert_id)
+        else:
+            history.mark_delivered(con, item.alert.alert_id, item.channel, now)
+            report.delivered[item.channel] += 1
+            continue
+        attempts = item.attempts + 1
+        history.mark_failed(con, item.alert.alert_id, item.channel, attempts, error, now)
+        report.failed[item.channel] += 1
+        report.errors.append(f"{item.channel} {item.alert.alert_id}: {error}")
+        log.warning(
+            "delivery of %s to %s failed (attempt %d, retry after %s): %s",
+            item.alert.alert_id,
+            item.channel,
+            attempts,
+            history.retry_delay(attempts),
+            error,
+        )
+    return report

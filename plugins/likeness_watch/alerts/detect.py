@@ -1,0 +1,386 @@
+"""The five alert rules, as pure functions of warehouse frames (no I/O, no Airflow).
+
+Every rule looks only at partitions ``Completeness`` says are committed: evidence from a
+quarantined or missing (hub, day) is dropped, and that (hub, day) yields ``data_missing`` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from likeness_watch.alerts.completeness import MISSING, Completeness
+from likeness_watch.alerts.model import (
+    ALL_HUBS,
+    DATA_MISSING,
+    SPIKE,
+    TAKEDOWN_EVASION,
+    TARGET_CLUSTER,
+    WATCHLIST_MATCH,
+    Alert,
+    ModelRef,
+)
+from likeness_watch.alerts.names import name_key
+from likeness_watch.alerts.spikes import SpikeParams, score_series
+from likeness_watch.alerts.watchlist import WatchedPerson, matches
+from likeness_watch.raw.manifest import QUARANTINED
+
+MODEL_COLUMNS = (
+    "hub",
+    "model_id",
+    "name",
+    "first_seen",
+    "is_likeness",
+    "likeness_confidence",
+    "target_name",
+    "nsfw_intent",
+    "url",
+    "trained_words",
+    "tags",
+)
+"""Columns of the ``models`` frame; ``url``, ``trained_words`` and ``tags`` may be all-null."""
+REUPLOAD_COLUMNS = (
+    "sha256",
+    "hub",
+    "model_id",
+    "appeared_on",
+    "first_hub",
+    "first_model_id",
+    "after_takedown",
+)
+"""Columns of the ``reuploads`` frame: one row per later appearance of a file."""
+UNKNOWN_TARGETS = frozenset({"", "unknown", "none", "n/a"})
+
+
+@dataclass(frozen=True)
+class DetectionConfig:
+    """Knobs of all rules; defaults are documented in docs/alerts.md."""
+
+    spike: SpikeParams = field(default_factory=SpikeParams)
+    cluster_min_models: int = 3
+    cluster_window_days: int = 7
+    top_n: int = 5
+    spike_high_ratio: float = 4.0
+    """A spike at least this many times the expected count is ``high`` severity, else ``medium``."""
+
+    @property
+    def history_days(self) -> int:
+        """How far before the first scored day the rules need data."""
+        weekday = 7 * self.spike.weekday_weeks + 7 if self.spike.weekday_factor else 0
+        return max(self.spike.window_days + 1, weekday, self.cluster_window_days + 1)
+
+
+@dataclass(frozen=True)
+class DetectionInputs:
+    """What the rules read: see ``warehouse_reader`` for how each frame is loaded."""
+
+    daily: pd.DataFrame
+    """``day, hub, new_likeness_models`` (mart_likeness_daily)."""
+    models: pd.DataFrame
+    """``MODEL_COLUMNS`` (dim_model), models first seen in the needed period."""
+    reuploads: pd.DataFrame
+    """``REUPLOAD_COLUMNS`` (mart_reuploads), appearances in the scored period."""
+    completeness: Completeness
+    watchlist: list[WatchedPerson] = field(default_factory=list)
+
+
+def detect(
+    inputs: DetectionInputs, days: Iterable[date], config: DetectionConfig | None = None
+) -> list[Alert]:
+    """All alerts for the given days, in a stable order (day, kind, hub, subject)."""
+    config = config or DetectionConfig()
+    days = sorted(set(days))
+    models = usable_models(inputs.models, inputs.completeness)
+    alerts = spike_alerts(inputs.daily, models, inputs.completeness, days, config)
+    for day in days:
+        alerts += cluster_alerts(models, day, config)
+        alerts += watchlist_alerts(models, inputs.watchlist, day, config)
+        alerts += evasion_alerts(inputs.reuploads, models, inputs.completeness, day, config)
+        alerts += data_missing_alerts(inputs.completeness, day)
+    return sorted(alerts, key=lambda a: (a.day, a.kind, a.hub, a.subject))
+
+
+def usable_models(models: pd.DataFrame, completeness: Completeness) -> pd.DataFrame:
+    """Models whose first-seen partition is committed (others are evidence we must not trust)."""
+    if models.empty:
+        return models
+    keep = [
+        completeness.complete(hub, day) for hub, day in zip(models["hub"], models["first_seen"], strict=True)
+    ]
+    return models[np.array(keep, dtype=bool)]
+
+
+def model_refs(models: pd.DataFrame, top_n: int) -> tuple[ModelRef, ...]:
+    """The most telling models first: highest likeness confidence, then newest, then name."""
+    ranked = models.sort_values(
+        ["likeness_confidence", "first_seen", "name"], ascending=[False, False, True], na_position="last"
+    )
+    return tuple(_ref(row) for row in ranked.head(top_n).to_dict("records"))
+
+
+def _ref(row: dict[str, Any]) -> ModelRef:
+    nsfw = row.get("nsfw_intent")
+    return ModelRef(
+        hub=str(row["hub"]),
+        model_id=str(row["model_id"]),
+        name=str(row.get("name") or row["model_id"]),
+        url=_text(row.get("url")),
+        target=_text(row.get("target_name")),
+        nsfw_intent=None if _missing(nsfw) else bool(nsfw),
+    )
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+
+
+def _text(value: Any) -> str | None:
+    return None if _missing(value) or value == "" else str(value)
+
+
+def count_frame(daily: pd.DataFrame, completeness: Completeness, start: date, end: date) -> pd.DataFrame:
+    """Day × hub counts of new likeness models; NaN where the partition is not committed.
+
+    A committed day absent from the mart counts 0 (nothing new); the ``all`` column is the sum
+    over hubs, NaN unless every hub that had started was committed that day.
+    """
+    index = pd.date_range(start, end, freq="D")
+    hubs = sorted(set(completeness.hubs) | set(daily["hub"]))
+    table = (
+        daily.assign(day=pd.to_datetime(daily["day"]))
+        .pivot_table(index="day", columns="hub", values="new_likeness_models", aggfunc="sum")
+        .reindex(index=index, columns=hubs)
+        .fillna(0.0)
+    )
+    for hub in hubs:
+        ok = [completeness.complete(hub, ts.date()) for ts in index]
+        table[hub] = table[hub].where(ok)
+    started = pd.DataFrame(
+        {hub: [completeness.status(hub, ts.date()) != "not_started" for ts in index] for hub in hubs},
+        index=index,
+    )
+    table[ALL_HUBS] = (
+        table[hubs].where(started).sum(axis=1, min_count=1).where(~(table[hubs].isna() & started).any(axis=1))
+    )
+    return table
+
+
+def spike_alerts(
+    daily: pd.DataFrame,
+    models: pd.DataFrame,
+    completeness: Completeness,
+    days: list[date],
+    config: DetectionConfig,
+) -> list[Alert]:
+    """Spikes in new likeness models per hub and over all hubs."""
+    if not days:
+        return []
+    counts = count_frame(daily, completeness, days[0] - timedelta(days=config.history_days), days[-1])
+    series_names = [c for c in counts.columns if c != ALL_HUBS]
+    if len(series_names) > 1:
+        series_names.append(ALL_HUBS)
+    alerts = []
+    wanted = pd.DatetimeIndex(days)
+    for hub in series_names:
+        scores = score_series(counts[hub], config.spike).reindex(wanted)
+        for ts, row in scores[scores["spike"].fillna(False).astype(bool)].iterrows():
+            day = ts.date()
+            new = models[(models["first_seen"] == day) & models["is_likeness"].fillna(False).astype(bool)]
+            if hub != ALL_HUBS:
+                new = new[new["hub"] == hub]
+            ratio = row["count"] / row["expected"]
+            alerts.append(
+                Alert(
+                    kind=SPIKE,
+                    hub=hub,
+                    day=day,
+                    severity="high" if ratio >= config.spike_high_ratio else "medium",
+                    title=f"Spike in new likeness models on {hub}: {row['count']:.0f} "
+                    f"vs {row['expected']:.1f} expected",
+                    observed=float(row["count"]),
+                    expected=round(float(row["expected"]), 3),
+                    p_value=float(row["p_value"]),
+                    top_models=model_refs(new, config.top_n),
+                    details={
+                        "baseline_median": float(row["baseline"]),
+                        "dispersion": round(float(row["dispersion"]), 3),
+                        "test": "negative binomial"
+                        if row["dispersion"] > config.spike.overdispersion_ratio
+                        else "poisson",
+                        "window_days": config.spike.window_days,
+                    },
+                )
+            )
+    return alerts
+
+
+def cluster_alerts(models: pd.DataFrame, day: date, config: DetectionConfig) -> list[Alert]:
+    """Several new models of one target within the window: fires on the day the count reaches
+    the threshold (not on every later day of the same campaign)."""
+    likeness = models[models["is_likeness"].fillna(False).astype(bool)]
+    if likeness.empty:
+        return []
+    likeness = likeness.assign(target_key=likeness["target_name"].map(_target_key))
+    likeness = likeness[likeness["target_key"] != ""]
+    minimum = config.cluster_min_models
+    yesterday = _window_counts(likeness, day - timedelta(days=1), config.cluster_window_days)
+    inside = (likeness["first_seen"] > day - timedelta(days=config.cluster_window_days)) & (
+        likeness["first_seen"] <= day
+    )
+    alerts = []
+    for key, group in likeness[inside].groupby("target_key"):
+        if len(group) < minimum or yesterday.get(key, 0) >= minimum:
+            continue
+        hubs = sorted(set(group["hub"]))
+        display = str(group["target_name"].mode().iloc[0])
+        nsfw = group["nsfw_intent"].map(lambda v: not _missing(v) and bool(v)).any()
+        alerts.append(
+            Alert(
+                kind=TARGET_CLUSTER,
+                hub=hubs[0] if len(hubs) == 1 else ALL_HUBS,
+                day=day,
+                severity="high" if nsfw else "medium",
+                title=f"{len(group)} new likeness models of {display} "
+                f"within {config.cluster_window_days} days",
+                observed=float(len(group)),
+                expected=float(config.cluster_min_models),
+                subject=str(key),
+                top_models=model_refs(group, config.top_n),
+                details={"target": display, "hubs": hubs, "window_days": config.cluster_window_days},
+            )
+        )
+    return alerts
+
+
+def _target_key(target: Any) -> str:
+    """Grouping key of a target name; empty for unknown targets (never a cluster)."""
+    text = _text(target)
+    return "" if text is None or text.strip().lower() in UNKNOWN_TARGETS else name_key(text)
+
+
+def _window_counts(models: pd.DataFrame, end: date, days: int) -> pd.Series:
+    """New models per target key in the ``days`` days ending on ``end``."""
+    inside = (models["first_seen"] > end - timedelta(days=days)) & (models["first_seen"] <= end)
+    return models.loc[inside, "target_key"].value_counts()
+
+
+def watchlist_alerts(
+    models: pd.DataFrame, watchlist: list[WatchedPerson], day: date, config: DetectionConfig
+) -> list[Alert]:
+    """Any new model (likeness or not: the classifier may miss it) naming a watched person."""
+    new = models[models["first_seen"] == day]
+    if new.empty or not watchlist:
+        return []
+    texts = [_model_texts(row) for row in new.to_dict("records")]
+    alerts = []
+    for person in watchlist:
+        hit = new[[matches(person, model_texts) for model_texts in texts]]
+        for hub, group in hit.groupby("hub"):
+            alerts.append(
+                Alert(
+                    kind=WATCHLIST_MATCH,
+                    hub=str(hub),
+                    day=day,
+                    severity="critical",
+                    title=f"Watchlist match on {hub}: {len(group)} new model(s) naming {person.name}",
+                    observed=float(len(group)),
+                    expected=0.0,
+                    subject=person.name,
+                    top_models=model_refs(group, config.top_n),
+                    details={"person": person.name},
+                )
+            )
+    return alerts
+
+
+def _model_texts(row: dict[str, Any]) -> list[str | None]:
+    texts: list[str | None] = [_text(row.get("name")), _text(row.get("target_name"))]
+    for column in ("trained_words", "tags"):
+        value = row.get(column)
+        if isinstance(value, list | tuple | np.ndarray):
+            texts.extend(str(item) for item in value if not _missing(item))
+    return texts
+
+
+def evasion_alerts(
+    reuploads: pd.DataFrame,
+    models: pd.DataFrame,
+    completeness: Completeness,
+    day: date,
+    config: DetectionConfig,
+) -> list[Alert]:
+    """Files removed from one hub that reappeared (on any hub) on ``day``, grouped per hub."""
+    if reuploads.empty:
+        return []
+    today = reuploads[
+        (reuploads["appeared_on"] == day) & reuploads["after_takedown"].fillna(False).astype(bool)
+    ]
+    alerts = []
+    for hub, group in today.groupby("hub"):
+        if not completeness.complete(str(hub), day):
+            continue
+        ids = set(group["model_id"].astype(str))
+        known = models[(models["hub"] == hub) & models["model_id"].astype(str).isin(ids)]
+        missing_ids = ids - set(known["model_id"].astype(str))
+        placeholders = pd.DataFrame(
+            {
+                "hub": hub,
+                "model_id": sorted(missing_ids),
+                "name": None,
+                "first_seen": day,
+                "likeness_confidence": None,
+            }
+        )
+        shown = pd.concat([known, placeholders], ignore_index=True) if missing_ids else known
+        files = group.drop_duplicates("sha256")
+        alerts.append(
+            Alert(
+                kind=TAKEDOWN_EVASION,
+                hub=str(hub),
+                day=day,
+                severity="high",
+                title=f"Takedown evasion on {hub}: {len(files)} file(s) removed from a hub reappeared",
+                observed=float(len(files)),
+                expected=0.0,
+                top_models=model_refs(shown, config.top_n),
+                details={
+                    "files": [
+                        {
+                            "sha256": str(r["sha256"]),
+                            "first_hub": _text(r["first_hub"]),
+                            "first_model_id": _text(r["first_model_id"]),
+                        }
+                        for r in files.head(10).to_dict("records")
+                    ]
+                },
+            )
+        )
+    return alerts
+
+
+def data_missing_alerts(completeness: Completeness, day: date) -> list[Alert]:
+    """One operational alert per hub whose partition for ``day`` is missing or quarantined."""
+    alerts = []
+    for hub in completeness.hubs:
+        status = completeness.status(hub, day)
+        if status not in (MISSING, QUARANTINED):
+            continue
+        reason = completeness.reasons.get((hub, day), "")
+        alerts.append(
+            Alert(
+                kind=DATA_MISSING,
+                hub=hub,
+                day=day,
+                severity="medium",
+                title=f"No trustworthy data for {hub} on {day.isoformat()}: partition {status}"
+                + (f" ({reason})" if reason else ""),
+                observed=0.0,
+                details={"status": status, "reason": reason},
+            )
+        )
+    return alerts

@@ -1,0 +1,65 @@
+"""Escaping of hub-provided strings, one function per rendering context.
+
+Model names, targets and tags are written by anonymous hub users: each channel must render them
+as inert text — no HTML, no Slack mentions or links, no e-mail headers, no terminal control codes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from urllib.parse import quote
+
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+"""Zero-width and bidirectional-override characters: they can disguise a name (Trojan Source)."""
+_BROADCASTS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_WORD_JOINER = "\u2060"
+
+
+def plain(text: object, limit: int | None = None) -> str:
+    """Printable single-paragraph text: control characters, bidi overrides and newlines removed."""
+    cleaned = _INVISIBLE.sub("", str(text))
+    cleaned = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in cleaned)
+    cleaned = " ".join(cleaned.split())
+    if limit is not None and len(cleaned) > limit:
+        return cleaned[: limit - 1] + "…"
+    return cleaned
+
+
+def header(text: object, limit: int = 200) -> str:
+    """A safe e-mail header value: one line (no CR/LF, so no header injection), bounded length."""
+    return plain(text, limit)
+
+
+def html_text(text: object) -> str:
+    """Text for an HTML body or attribute."""
+    return html.escape(plain(text), quote=True)
+
+
+def slack_text(text: object) -> str:
+    """Text inside Slack mrkdwn: ``& < >`` escaped as Slack documents, which also disarms
+    ``<!channel>``, ``<!here>``, ``<@U…>`` and ``<url|label>``; bare ``@channel`` gets a word joiner."""
+    escaped = plain(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BROADCASTS.sub(lambda m: "@" + _WORD_JOINER + m.group(1), escaped)
+
+
+def slack_link(url: str | None, label: object) -> str:
+    """A Slack link ``<url|label>``; the label may not contain ``|`` (it would end the URL part)."""
+    text = slack_text(label).replace("|", "\u2223")
+    if not url:
+        return text
+    return f"<{quote(plain(url), safe=':/._-~%+=?#')}|{text}>"
+
+
+def safe_url(url: str | None) -> str | None:
+    """An http(s) URL fit for an ``href`` (anything else is dropped)."""
+    if not url:
+        return None
+    cleaned = plain(url)
+    return cleaned if cleaned.startswith(("https://", "http://")) else None
+
+
+def json_for_html(serialised: str) -> str:
+    """JSON with ``< > &`` as unicode escapes: the same data, but inert if a receiver pastes it into HTML."""
+    return serialised.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")

@@ -1,0 +1,177 @@
+"""Adapter: the alert history in the warehouse, which makes delivery exactly-once in effect.
+
+``alerts`` has one row per alert id (an id is recorded once, whatever reruns or backfills do);
+``alert_deliveries`` one row per (alert, channel) with ``pending`` → ``delivered``, or ``failed``
+(last attempt failed; retried after ``next_attempt_at``), or ``suppressed`` (recorded by a
+backfill that must not notify anyone). Both are created here, not by dbt, so a dbt rebuild of the
+marts never touches them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import duckdb
+
+from likeness_watch.alerts.model import Alert
+
+PENDING, DELIVERED, FAILED, SUPPRESSED = "pending", "delivered", "failed", "suppressed"
+RETRY_BASE = timedelta(minutes=5)
+RETRY_CAP = timedelta(hours=6)
+
+SCHEMA = """
+create table if not exists alerts (
+    alert_id varchar primary key,
+    kind varchar not null,
+    severity varchar not null,
+    hub varchar not null,
+    day date not null,
+    subject varchar not null,
+    title varchar not null,
+    observed double,
+    expected double,
+    p_value double,
+    payload varchar not null,
+    detected_at timestamp not null,
+    delivery_suppressed boolean not null
+);
+create table if not exists alert_deliveries (
+    alert_id varchar not null,
+    channel varchar not null,
+    status varchar not null,
+    attempts integer not null,
+    last_error varchar,
+    next_attempt_at timestamp,
+    delivered_at timestamp,
+    primary key (alert_id, channel)
+);
+"""
+
+
+@dataclass(frozen=True)
+class Due:
+    """A delivery to attempt now."""
+
+    alert: Alert
+    channel: str
+    attempts: int
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Backoff after the ``attempts``-th failure: 5 min, 10, 20, … capped at 6 h."""
+    return min(RETRY_BASE * (2 ** max(attempts - 1, 0)), RETRY_CAP)
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    alerts: Iterable[Alert],
+    channels_for: Callable[[Alert], list[str]],
+    now: datetime,
+    suppress_delivery: bool = False,
+) -> list[Alert]:
+    """Insert alerts not seen before, with one delivery row per routed channel; return the new ones.
+
+    Alerts already recorded are left alone: their deliveries were decided when first seen.
+    """
+    ensure_tables(con)
+    new = []
+    con.execute("begin transaction")
+    try:
+        for alert in alerts:
+            exists = con.execute("select 1 from alerts where alert_id = ?", [alert.alert_id]).fetchone()
+            if exists:
+                continue
+            con.execute(
+                "insert into alerts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    alert.alert_id,
+                    alert.kind,
+                    alert.severity,
+                    alert.hub,
+                    alert.day,
+                    alert.subject,
+                    alert.title,
+                    alert.observed,
+                    alert.expected,
+                    alert.p_value,
+                    json.dumps(alert.to_dict(), ensure_ascii=False, sort_keys=True),
+                    now,
+                    suppress_delivery,
+                ],
+            )
+            status = SUPPRESSED if suppress_delivery else PENDING
+            for channel in channels_for(alert):
+                con.execute(
+                    "insert into alert_deliveries values (?, ?, ?, 0, null, null, null)",
+                    [alert.alert_id, channel, status],
+                )
+            new.append(alert)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return new
+
+
+def due(con: duckdb.DuckDBPyConnection, channels: Iterable[str], now: datetime) -> list[Due]:
+    """Undelivered, unsuppressed deliveries to configured channels whose backoff has elapsed."""
+    ensure_tables(con)
+    names = sorted(set(channels))
+    if not names:
+        return []
+    rows = con.execute(
+        f"""
+        select a.payload, d.channel, d.attempts
+        from alert_deliveries d join alerts a using (alert_id)
+        where d.status in ('{PENDING}', '{FAILED}')
+          and (d.next_attempt_at is null or d.next_attempt_at <= ?)
+          and d.channel in ({", ".join("?" for _ in names)})
+        order by a.day, a.alert_id, d.channel
+        """,  # noqa: S608
+        [now, *names],
+    ).fetchall()
+    return [
+        Due(Alert.from_dict(json.loads(payload)), channel, attempts) for payload, channel, attempts in rows
+    ]
+
+
+def mark_delivered(con: duckdb.DuckDBPyConnection, alert_id: str, channel: str, now: datetime) -> None:
+    con.execute(
+        "update alert_deliveries set status = ?, attempts = attempts + 1, delivered_at = ?, "
+        "last_error = null, next_attempt_at = null where alert_id = ? and channel = ?",
+        [DELIVERED, now, alert_id, channel],
+    )
+
+
+def mark_failed(
+    con: duckdb.DuckDBPyConnection, alert_id: str, channel: str, attempts: int, error: str, now: datetime
+) -> None:
+    """Record a failed attempt (``attempts`` is the count including this one) and when to retry."""
+    con.execute(
+        "update alert_deliveries set status = ?, attempts = ?, last_error = ?, next_attempt_at = ? "
+        "where alert_id = ? and channel = ?",
+        [FAILED, attempts, error[:500], now + retry_delay(attempts), alert_id, channel],
+    )
+
+
+def alerts_between(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Alert]:
+    """Recorded alerts for days ``start..end`` (what the outbox and the summary show)."""
+    ensure_tables(con)
+    rows = con.execute(
+        "select payload from alerts where day between ? and ? order by day, kind, hub, subject", [start, end]
+    ).fetchall()
+    return [Alert.from_dict(json.loads(payload)) for (payload,) in rows]
+
+
+def delivery_counts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
+    """(channel, status) → number of deliveries: the health view of the delivery pipeline."""
+    ensure_tables(con)
+    rows = con.execute("select channel, status, count(*) from alert_deliveries group by all").fetchall()
+    return {(channel, status): count for channel, status, count in rows}

@@ -1,0 +1,127 @@
+"""Adapter: read the frames the rules need from the DuckDB warehouse marts.
+
+Only the days a run needs are read (the scored days plus the baseline window), so a daily run
+costs the same on day 10 and on day 1,000.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from likeness_watch.alerts.completeness import Completeness
+from likeness_watch.alerts.detect import MODEL_COLUMNS, REUPLOAD_COLUMNS, DetectionInputs
+from likeness_watch.alerts.watchlist import WatchedPerson
+from likeness_watch.hubs.registry import UnknownHubError, get_hub
+
+log = logging.getLogger(__name__)
+
+OPTIONAL_MODEL_COLUMNS = ("url", "trained_words", "tags")
+"""dim_model columns used when present: a hub page link, and strings for watchlist matching."""
+
+
+class MartsMissing(RuntimeError):
+    """The warehouse lacks a mart the alerts need (not built yet, or the wrong file)."""
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = 'main' and table_name = ?",
+        [table],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def _require(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    columns = table_columns(con, table)
+    if not columns:
+        raise MartsMissing(f"the warehouse has no table {table}: run `likeness-watch build` first")
+    return columns
+
+
+def latest_day(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The newest day in mart_likeness_daily (what a scheduled run scores)."""
+    _require(con, "mart_likeness_daily")
+    row = con.execute("select max(day)::date from mart_likeness_daily").fetchone()
+    return row[0] if row else None
+
+
+def model_url(hub: str, model_id: str) -> str | None:
+    """The model's public page, from the hub registry's URL template."""
+    try:
+        return get_hub(hub).model_url.format(model_id=model_id)
+    except UnknownHubError:
+        return None
+
+
+def read_inputs(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    history_days: int,
+    completeness: Completeness,
+    watchlist: list[WatchedPerson],
+) -> DetectionInputs:
+    """Frames for scoring days ``start..end`` with ``history_days`` of history before ``start``."""
+    _require(con, "mart_likeness_daily")
+    model_columns = _require(con, "dim_model")
+    since = start - pd.Timedelta(days=history_days)
+    daily = con.execute(
+        "select day::date as day, hub, new_likeness_models from mart_likeness_daily "
+        "where day between ? and ?",
+        [since, end],
+    ).df()
+    daily["day"] = _dates(daily["day"])
+    first_days = con.execute("select hub, min(day)::date from mart_likeness_daily group by hub").fetchall()
+    completeness = completeness.with_hubs(dict(first_days))
+    return DetectionInputs(
+        daily=daily,
+        models=_models(con, model_columns, since, end),
+        reuploads=_reuploads(con, start, end),
+        completeness=completeness,
+        watchlist=watchlist,
+    )
+
+
+def _models(con: duckdb.DuckDBPyConnection, columns: set[str], since: date, end: date) -> pd.DataFrame:
+    select = [
+        f"{name}::date as first_seen"
+        if name == "first_seen"
+        else (name if name in columns or name not in OPTIONAL_MODEL_COLUMNS else f"null as {name}")
+        for name in MODEL_COLUMNS
+    ]
+    models = con.execute(
+        f"select {', '.join(select)} from dim_model where first_seen::date between ? and ?",  # noqa: S608
+        [since, end],
+    ).df()
+    models["first_seen"] = _dates(models["first_seen"])
+    models["model_id"] = models["model_id"].astype(str)
+    derived = pd.Series(
+        [model_url(hub, model_id) for hub, model_id in zip(models["hub"], models["model_id"], strict=True)],
+        index=models.index,
+        dtype=object,
+    )
+    models["url"] = models["url"].where(models["url"].notna(), derived)
+    return models
+
+
+def _reuploads(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    columns = table_columns(con, "mart_reuploads")
+    if not set(REUPLOAD_COLUMNS) <= columns:
+        log.warning("mart_reuploads missing or lacking %s: takedown-evasion alerts are off", REUPLOAD_COLUMNS)
+        return pd.DataFrame(columns=list(REUPLOAD_COLUMNS))
+    frame = con.execute(
+        f"select {', '.join(REUPLOAD_COLUMNS)} from mart_reuploads "  # noqa: S608
+        "where appeared_on::date between ? and ?",
+        [start, end],
+    ).df()
+    frame["appeared_on"] = _dates(frame["appeared_on"])
+    frame["model_id"] = frame["model_id"].astype(str)
+    return frame
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    return pd.Series(pd.to_datetime(values).dt.date, index=values.index, dtype=object)

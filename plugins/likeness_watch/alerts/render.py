@@ -1,0 +1,80 @@
+"""Human-readable renderings of an alert (terminal, e-mail plain text and HTML).
+
+Every hub-provided value goes through ``escape`` for its context; numbers are formatted here so
+all channels say the same thing.
+"""
+
+from __future__ import annotations
+
+from likeness_watch.alerts.escape import html_text, plain, safe_url
+from likeness_watch.alerts.model import Alert, ModelRef
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _nsfw(model: ModelRef) -> str:
+    if model.nsfw_intent is None:
+        return "unknown"
+    return "yes" if model.nsfw_intent else "no"
+
+
+def facts(alert: Alert) -> list[tuple[str, str]]:
+    """Label/value pairs shown by every channel (values are not yet escaped)."""
+    rows = [
+        ("Kind", alert.kind),
+        ("Severity", alert.severity),
+        ("Hub", alert.hub),
+        ("Day", alert.day.isoformat()),
+        ("Observed", _number(alert.observed)),
+        ("Expected", _number(alert.expected)),
+    ]
+    if alert.p_value is not None:
+        rows.append(("p-value", f"{alert.p_value:.2e}"))
+    rows.append(("Alert id", alert.alert_id))
+    return rows
+
+
+def model_line(model: ModelRef) -> str:
+    """One model as plain text (already made printable)."""
+    parts = [plain(model.name, 120), f"[{plain(model.hub)}]"]
+    if model.target:
+        parts.append(f"target: {plain(model.target, 80)}")
+    parts.append(f"NSFW intent: {_nsfw(model)}")
+    if model.url:
+        parts.append(plain(model.url))
+    return " · ".join(parts)
+
+
+def text(alert: Alert) -> str:
+    """Plain-text rendering (terminal summary, e-mail plain part)."""
+    lines = [plain(alert.title), ""]
+    lines += [f"{label}: {plain(value)}" for label, value in facts(alert)]
+    if alert.top_models:
+        lines += ["", "Top models:"]
+        lines += [f"  - {model_line(model)}" for model in alert.top_models]
+    return "\n".join(lines) + "\n"
+
+
+def html(alert: Alert) -> str:
+    """HTML rendering (e-mail HTML part): every value escaped, links only to http(s) pages."""
+    rows = "".join(
+        f"<tr><th align='left'>{html_text(label)}</th><td>{html_text(value)}</td></tr>"
+        for label, value in facts(alert)
+    )
+    items = []
+    for model in alert.top_models:
+        url = safe_url(model.url)
+        name = html_text(model.name)
+        label = f'<a href="{html_text(url)}">{name}</a>' if url else name
+        target = f" · target: {html_text(model.target)}" if model.target else ""
+        items.append(f"<li>{label} [{html_text(model.hub)}]{target} · NSFW intent: {_nsfw(model)}</li>")
+    models = f"<h3>Top models</h3><ul>{''.join(items)}</ul>" if items else ""
+    return (
+        "<!doctype html><html><body>"
+        f"<h2>{html_text(alert.title)}</h2><table>{rows}</table>{models}"
+        "<p><small>Likeness Watch: public metadata only.</small></p></body></html>"
+    )
