@@ -22,7 +22,7 @@ def progress_bar() -> Progress:
 
 
 def crawl_with_progress(
-    hub: str, day: date, settings: Settings, store: ObjectStore, base_url: str | None, progress: Progress
+    hub: str, day: date, settings: Settings, store: ObjectStore, progress: Progress, **hub_overrides: object
 ) -> Manifest:
     """Run one crawl, showing items per phase on ``progress``."""
     tasks: dict[str, int] = {}
@@ -32,7 +32,7 @@ def crawl_with_progress(
             tasks[phase] = progress.add_task(f"{hub} {day} {phase}", total=None)
         progress.advance(tasks[phase], count)
 
-    return crawl_day(hub, day, settings, store, base_url=base_url, progress=advance)
+    return crawl_day(hub, day, settings, store, progress=advance, **hub_overrides)
 
 
 @click.command()
@@ -49,8 +49,11 @@ def crawl(hubs: tuple[str, ...], day: datetime, base_url: str | None, store: str
     object_store.check()
     with progress_bar() as progress:
         for hub in hubs or hub_names():
-            manifest = crawl_with_progress(hub, day.date(), settings, object_store, base_url, progress)
+            manifest = crawl_with_progress(
+                hub, day.date(), settings, object_store, progress, base_url=base_url
+            )
             click.echo(
-                f"{hub} {manifest.dt}: {manifest.record_count} records ({manifest.mode}), "
+                f"{hub} {manifest.dt}: {manifest.record_count} records, {manifest.new_models} new "
+                f"({manifest.mode}), "
                 f"{manifest.pages_fetched} pages, {manifest.requests} requests -> {settings.store}"
             )

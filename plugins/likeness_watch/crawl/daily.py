@@ -122,6 +122,8 @@ class DailyCrawl:
         if self.writer.add(envelope):
             self.via_counts[via] += 1
             self.phase_stats[self.phase]["records"] += 1
+            if record is not None and model_id is not None and model_id not in self.state.tracked:
+                self.phase_stats[self.phase]["new"] += 1
         else:
             self.anomalies["duplicates_dropped"] += 1
 
@@ -255,11 +257,14 @@ def crawl_day(
     day: date,
     settings: Settings,
     store: ObjectStore,
-    base_url: str | None = None,
     progress: Progress | None = None,
+    **hub_overrides: object,
 ) -> Manifest:
-    """Crawl one hub for one day into ``store`` and commit the partition (idempotent per day)."""
-    hub_settings = settings.hub(hub, base_url=base_url)
+    """Crawl one hub for one day into ``store`` and commit the partition (idempotent per day).
+
+    ``hub_overrides`` (e.g. ``base_url``, ``rps``) take precedence over env and registry defaults.
+    """
+    hub_settings = settings.hub(hub, **hub_overrides)
     client = HubClient(hub, hub_settings)
     try:
         adapter = adapter_class(hub)(client, hub_settings, day)

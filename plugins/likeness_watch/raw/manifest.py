@@ -38,6 +38,11 @@ class Manifest:
     anomalies: dict[str, int] = field(default_factory=dict)
     quarantine: dict[str, Any] | None = None
 
+    @property
+    def new_models(self) -> int:
+        """Models first seen in this partition (summed over crawl phases)."""
+        return sum(stats.get("new", 0) for stats in self.phases.values())
+
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), indent=2, sort_keys=True).encode()
 
