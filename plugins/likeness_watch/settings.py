@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     warehouse: Path = Field(default=Path("./data/warehouse.duckdb"), description="DuckDB warehouse file.")
     outbox: Path = Field(default=Path("./data/outbox"), description="File alert channel directory.")
     watchlist: Path = Field(default=Path("./config/watchlist.csv"), description="Protected-persons CSV.")
+    expectations: Path = Field(
+        default=Path(__file__).resolve().parents[2] / "expectations",
+        description="Versioned Great Expectations suites (one JSON file per layer and hub or table).",
+    )
+    report_dir: Path = Field(default=Path("./data/report"), description="Study report output directory.")
+    duckdb_memory_limit: str = Field(
+        default="512MB", description="DuckDB memory limit of warehouse builds (it spills to disk beyond it)."
+    )
     sweep_every_days: int = Field(
         default=7, ge=1, description="Full sweep (takedown detection) when the day's ordinal is divisible."
     )
