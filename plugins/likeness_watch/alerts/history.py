@@ -161,9 +161,18 @@ def mark_failed(
     )
 
 
+def _recorded(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the history exists (readers may hold a read-only connection: no CREATE there)."""
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'main' and table_name = 'alerts'"
+    ).fetchone()
+    return bool(found and found[0])
+
+
 def alerts_between(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Alert]:
     """Recorded alerts for days ``start..end`` (what the outbox and the summary show)."""
-    ensure_tables(con)
+    if not _recorded(con):
+        return []
     rows = con.execute(
         "select payload from alerts where day between ? and ? order by day, kind, hub, subject", [start, end]
     ).fetchall()
@@ -172,6 +181,7 @@ def alerts_between(con: duckdb.DuckDBPyConnection, start: date, end: date) -> li
 
 def delivery_counts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
     """(channel, status) → number of deliveries: the health view of the delivery pipeline."""
-    ensure_tables(con)
+    if not _recorded(con):
+        return {}
     rows = con.execute("select channel, status, count(*) from alert_deliveries group by all").fetchall()
     return {(channel, status): count for channel, status, count in rows}

@@ -1,0 +1,96 @@
+"""The history table: recorded once, retried with backoff, suppressed backfills never sent."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import duckdb
+import pytest
+
+from likeness_watch.alerts import history
+from likeness_watch.alerts.delivery import deliver_due
+from likeness_watch.alerts.model import Alert
+
+NOW = datetime(2025, 5, 2, 6, 0)
+
+
+def alert(hub: str = "civitai") -> Alert:
+    return Alert(
+        kind="spike", hub=hub, day=date(2025, 5, 1), severity="high", title="t", observed=9, expected=2
+    )
+
+
+class Recorder:
+    def __init__(self, name: str, fail: bool = False) -> None:
+        self.name, self.fail, self.sent = name, fail, []
+
+    def send(self, alert: Alert, now: datetime) -> None:
+        if self.fail:
+            from likeness_watch.alerts.channels.base import DeliveryError
+
+            raise DeliveryError("HTTP 500: boom")
+        self.sent.append(alert.alert_id)
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = duckdb.connect(str(tmp_path / "w.duckdb"))
+    yield connection
+    connection.close()
+
+
+def test_recording_twice_keeps_one_row_and_returns_only_new(con):
+    both = ["slack", "email"]
+    assert history.record(con, [alert()], lambda a: both, NOW) == [alert()]
+    assert history.record(con, [alert(), alert("huggingface")], lambda a: both, NOW) == [alert("huggingface")]
+    assert con.execute("select count(*) from alerts").fetchone() == (2,)
+    assert con.execute("select count(*) from alert_deliveries where status = 'pending'").fetchone() == (4,)
+    assert history.alerts_between(con, date(2025, 5, 1), date(2025, 5, 1))[0] == alert()
+
+
+def test_failed_delivery_is_retried_with_backoff_and_others_are_not_blocked(con):
+    slack, email = Recorder("slack", fail=True), Recorder("email")
+    history.record(con, [alert()], lambda a: ["slack", "email"], NOW)
+    report = deliver_due(con, {"slack": slack, "email": email}, NOW)
+    assert email.sent == [alert().alert_id] and report.failed["slack"] == 1
+    row = con.execute("select status, attempts, last_error, next_attempt_at from alert_deliveries "
+                      "where channel = 'slack'").fetchone()  # fmt: skip
+    assert row == ("failed", 1, "HTTP 500: boom", NOW + timedelta(minutes=5))
+    assert deliver_due(con, {"slack": slack, "email": email}, NOW + timedelta(minutes=1)).failed == {}
+    slack.fail = False
+    later = deliver_due(con, {"slack": slack, "email": email}, NOW + timedelta(minutes=6))
+    assert later.delivered == {"slack": 1} and email.sent == [alert().alert_id]
+    assert history.delivery_counts(con) == {("slack", "delivered"): 1, ("email", "delivered"): 1}
+
+
+def test_suppressed_deliveries_are_never_sent(con):
+    channel = Recorder("slack")
+    history.record(con, [alert()], lambda a: ["slack"], NOW, suppress_delivery=True)
+    history.record(con, [alert()], lambda a: ["slack"], NOW)  # a later normal run of the same day
+    deliver_due(con, {"slack": channel}, NOW)
+    assert channel.sent == []
+    assert history.delivery_counts(con) == {("slack", "suppressed"): 1}
+
+
+def test_pending_delivery_to_a_channel_no_longer_configured_waits(con):
+    history.record(con, [alert()], lambda a: ["slack"], NOW)
+    assert deliver_due(con, {}, NOW).delivered == {}
+    assert history.delivery_counts(con) == {("slack", "pending"): 1}
+
+
+def test_a_crashing_channel_is_recorded_as_failed_not_raised(con):
+    class Broken:
+        name = "webhook"
+
+        def send(self, alert, now):
+            raise KeyError("bug")
+
+    email = Recorder("email")
+    history.record(con, [alert()], lambda a: ["webhook", "email"], NOW)
+    report = deliver_due(con, {"webhook": Broken(), "email": email}, NOW)
+    assert report.failed == {"webhook": 1} and email.sent
+
+
+def test_backoff_doubles_and_is_capped():
+    assert [history.retry_delay(n) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (5, 10, 20)]
+    assert history.retry_delay(30) == timedelta(hours=6)
