@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# `make airflow`: Airflow 3 on this machine, the same components as docker-compose.yml —
+# api-server (UI on 127.0.0.1), scheduler (LocalExecutor), dag-processor, triggerer — with the repo's
+# dags/ and plugins/, and the pools derived from the hub registry.
+#
+# Metadata DB: SQLite in $AIRFLOW_HOME unless AIRFLOW__DATABASE__SQL_ALCHEMY_CONN is set (the stack
+# test points it at PostgreSQL). Port: $AIRFLOW_PORT (default 8080). Ctrl-C stops every component.
+# Each component runs in its own process group so stopping it also stops its task subprocesses.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+
+export PATH="$repo/.venv/bin:$PATH"
+export AIRFLOW_HOME=${AIRFLOW_HOME:-$repo/airflow_home}
+port=${AIRFLOW_PORT:-8080}
+url="http://127.0.0.1:$port"
+
+export AIRFLOW__CORE__DAGS_FOLDER=$repo/dags
+export AIRFLOW__CORE__PLUGINS_FOLDER=$repo/plugins
+export AIRFLOW__CORE__LOAD_EXAMPLES=False
+export AIRFLOW__CORE__EXECUTOR=LocalExecutor
+# Two cores: a handful of concurrent tasks is the most this machine runs well.
+export AIRFLOW__CORE__PARALLELISM=${AIRFLOW__CORE__PARALLELISM:-4}
+export AIRFLOW__API__HOST=127.0.0.1
+export AIRFLOW__API__PORT=$port
+export AIRFLOW__API__BASE_URL=$url
+# Task processes report back here: it must follow the api-server port.
+export AIRFLOW__CORE__EXECUTION_API_SERVER_URL=$url/execution/
+export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=${AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS:-admin:admin}
+export AIRFLOW__COSMOS__ENABLE_CACHE_DBT_LS=False
+
+logs=$AIRFLOW_HOME/logs
+mkdir -p "$logs"
+
+airflow db migrate >"$logs/db-migrate.log" 2>&1 || { tail -n 30 "$logs/db-migrate.log" >&2; exit 1; }
+python -m likeness_watch.deploy.pools "$AIRFLOW_HOME/pools.json"
+airflow pools import "$AIRFLOW_HOME/pools.json" >/dev/null
+
+groups=()
+stop() {
+    trap - EXIT INT TERM
+    for group in "${groups[@]}"; do kill -TERM -- "-$group" 2>/dev/null || true; done
+    for _ in $(seq 1 30); do
+        alive=0
+        for group in "${groups[@]}"; do kill -0 -- "-$group" 2>/dev/null && alive=1; done
+        [ "$alive" -eq 0 ] && return 0
+        sleep 0.5
+    done
+    for group in "${groups[@]}"; do kill -KILL -- "-$group" 2>/dev/null || true; done
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+for component in scheduler dag-processor triggerer api-server; do
+    # A background job of a non-interactive shell is no group leader, so setsid needs no fork:
+    # $! is the new process group's id.
+    setsid airflow "$component" >"$logs/$component.log" 2>&1 &
+    groups+=("$!")
+done
+
+for _ in $(seq 1 120); do
+    curl -fsS "$url/api/v2/monitor/health" >/dev/null 2>&1 && break
+    for group in "${groups[@]}"; do
+        kill -0 "$group" 2>/dev/null || { echo "an Airflow component exited; see $logs" >&2; exit 1; }
+    done
+    sleep 1
+done
+curl -fsS "$url/api/v2/monitor/health" >/dev/null || { echo "api-server not healthy; see $logs" >&2; exit 1; }
+
+cat <<EOF
+Airflow is up: $url
+  user:     ${AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS%%:*}
+  password: in $AIRFLOW_HOME/simple_auth_manager_passwords.json.generated
+  logs:     $logs/{scheduler,dag-processor,triggerer,api-server}.log
+Ctrl-C stops every component.
+EOF
+
+# Stop everything as soon as any component dies: a half-running Airflow only misleads.
+wait -n "${groups[@]}"
+echo "an Airflow component exited; stopping the others (see $logs)" >&2
+exit 1
