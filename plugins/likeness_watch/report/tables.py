@@ -1,0 +1,275 @@
+"""The report's tables as DataFrames: pure functions shared by the charts, the HTML and the CSV files.
+
+One function per table keeps a chart, its CSV and its HTML rendering consistent: they are drawn
+from the same frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+import pandas as pd
+
+from likeness_watch.report.headline import Headline, country_counts, country_downloads, gender_counts, shares
+from likeness_watch.report.study import PolicyDate, Study
+from likeness_watch.report.warehouse import ReportData
+
+NOT_AVAILABLE = "not available"
+TOP_MODELS = 10
+TOP_COUNTRY_ROWS = 10
+
+
+def fmt_int(value: int | None) -> str:
+    return NOT_AVAILABLE if value is None else f"{value:,}"
+
+
+def fmt_pct(value: float | None) -> str:
+    return NOT_AVAILABLE if value is None else f"{value * 100:.1f} %"
+
+
+def fmt_shares(counts: Mapping[str, int] | None, limit: int = 4) -> str:
+    """``"civitai 87.0 % · huggingface 13.0 %"``, largest first."""
+    if not counts:
+        return NOT_AVAILABLE
+    ordered = sorted(shares(dict(counts)).items(), key=lambda item: (-item[1], item[0]))
+    return " · ".join(f"{key} {fmt_pct(value)}" for key, value in ordered[:limit])
+
+
+def monthly_new(data: ReportData) -> tuple[pd.DataFrame, str]:
+    """F5: new likeness items per month per hub with a running total, and what was counted."""
+    if data.versions is not None:
+        frame = data.versions.assign(day=data.versions["published_at"], new=1)
+        basis = "likeness versions by month published"
+    elif data.daily is not None:
+        frame = data.daily.rename(columns={"new_likeness_models": "new"})
+        basis = "likeness models by month first seen by the crawler"
+    else:
+        frame = data.models.assign(day=data.models["first_seen"], new=1)
+        basis = "likeness models by month first seen by the crawler"
+    if frame.empty:
+        return pd.DataFrame(columns=["month", "hub", "new", "cumulative"]), basis
+    month = pd.to_datetime(frame["day"]).dt.to_period("M").astype(str)
+    table = frame.assign(month=month).groupby(["month", "hub"], as_index=False)["new"].sum()
+    table["new"] = table["new"].astype("int64")
+    table["cumulative"] = table.groupby("hub")["new"].cumsum()
+    return table.sort_values(["month", "hub"]).reset_index(drop=True), basis
+
+
+def monthly_by_family(versions: pd.DataFrame | None) -> pd.DataFrame | None:
+    """F5/F9: new likeness versions per month by base-model family (needs versions with a family)."""
+    if versions is None or "base_model_family" not in versions or versions.empty:
+        return None
+    month = pd.to_datetime(versions["published_at"]).dt.to_period("M").astype(str)
+    family = versions["base_model_family"].fillna("unknown")
+    table = pd.DataFrame({"month": month, "family": family}).value_counts().rename("new").reset_index()
+    return table.sort_values(["month", "family"]).reset_index(drop=True)
+
+
+def downloads_daily(daily: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Cumulative likeness downloads per hub per day (F3 over time)."""
+    if daily is None or "likeness_downloads" not in daily or daily.empty:
+        return None
+    columns = [c for c in ("day", "hub", "likeness_downloads", "downloads_delta") if c in daily]
+    return daily[columns].sort_values(["day", "hub"]).reset_index(drop=True)
+
+
+def gender_by_hub(models: pd.DataFrame) -> pd.DataFrame | None:
+    """F6 per hub: likeness models by target gender, unknown kept as its own column."""
+    if "target_gender" not in models or models.empty:
+        return None
+    rows = [{"hub": hub, **gender_counts(group)} for hub, group in models.groupby("hub")]
+    return pd.DataFrame(rows, columns=["hub", "female", "male", "unknown"])
+
+
+def countries(models: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFrame | None:
+    """F7: top target countries by likeness models, with target downloads when the mart has them."""
+    counts = country_counts(models)
+    if counts.empty:
+        return None
+    table = counts.head(TOP_COUNTRY_ROWS).rename_axis("country").rename("models").reset_index()
+    downloads = country_downloads(targets)
+    if downloads is not None:
+        table["target_downloads"] = table["country"].map(downloads).fillna(0).astype("int64")
+    return table
+
+
+def composition(headline: Headline) -> pd.DataFrame | None:
+    """F8/F9/F10 as one long table: dimension, category, count, share."""
+    dimensions = {
+        "technique": headline.technique_counts,
+        "base model family": headline.base_model_counts,
+        "target prominence": headline.prominence_counts,
+    }
+    rows = []
+    for name, counts in dimensions.items():
+        for category, share in sorted(shares(counts or {}).items(), key=lambda item: -item[1]):
+            rows.append({"dimension": name, "category": category, "count": counts[category], "share": share})
+    return pd.DataFrame(rows) if rows else None
+
+
+def takedowns_reuploads(data: ReportData) -> pd.DataFrame | None:
+    """Takedowns per hub per day next to re-uploads of taken-down files (by the day they reappeared)."""
+    parts = []
+    if data.daily is not None and "taken_down_likeness_models" in data.daily:
+        parts.append(
+            data.daily[["day", "hub", "taken_down_likeness_models"]].rename(
+                columns={"taken_down_likeness_models": "taken_down"}
+            )
+        )
+    if data.reuploads is not None and "after_takedown" in data.reuploads:
+        after = data.reuploads[data.reuploads["after_takedown"].fillna(False).astype(bool)]
+        parts.append(
+            after.groupby(["seen_on", "hub"])
+            .size()
+            .rename("reuploads")
+            .reset_index()
+            .rename(columns={"seen_on": "day"})
+        )
+    if not parts:
+        return None
+    table = parts[0]
+    for part in parts[1:]:
+        table = table.merge(part, on=["day", "hub"], how="outer")
+    for column in ("taken_down", "reuploads"):
+        table[column] = table[column].fillna(0).astype("int64") if column in table else 0
+    return table.sort_values(["day", "hub"]).reset_index(drop=True)
+
+
+def alerts_table(alerts: pd.DataFrame | None) -> pd.DataFrame | None:
+    if alerts is None or alerts.empty:
+        return None
+    return alerts.sort_values(["day", "alert_id"]).reset_index(drop=True)
+
+
+def quality_summary(validation: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Per suite: runs, expectations evaluated, and how many failed."""
+    if validation is None or validation.empty:
+        return None
+    success = validation["success"].fillna(False).astype(bool)
+    grouped = validation.assign(failed=~success).groupby("suite")
+    table = pd.DataFrame(
+        {"runs": grouped["run"].nunique(), "checks": grouped.size(), "failed": grouped["failed"].sum()}
+    )
+    return table.astype("int64").reset_index()
+
+
+def quality_failures(validation: pd.DataFrame | None, limit: int = 20) -> pd.DataFrame | None:
+    if validation is None or validation.empty:
+        return None
+    failed = validation[~validation["success"].fillna(False).astype(bool)]
+    columns = [c for c in ("run", "suite", "expectation", "observed_value") if c in failed]
+    return failed[columns].head(limit).reset_index(drop=True)
+
+
+def top_models(data: ReportData) -> tuple[pd.DataFrame, str]:
+    """The most-downloaded likeness models (or the newest, when downloads are not available)."""
+    models = data.models
+    if data.versions is not None and "downloads" in data.versions:
+        per_model = data.versions.groupby(["hub", "model_id"])["downloads"].sum().rename("downloads")
+        models = models.drop(columns=["downloads"], errors="ignore").join(per_model, on=["hub", "model_id"])
+    columns = [
+        c
+        for c in (
+            "hub",
+            "model_id",
+            "name",
+            "creator",
+            "type",
+            "target_gender",
+            "target_country",
+            "nsfw_intent",
+            "status",
+            "first_seen",
+            "downloads",
+        )
+        if c in models
+    ]
+    if "downloads" in models:
+        ranked = models.sort_values(["downloads", "first_seen"], ascending=[False, False])
+        return ranked[columns].head(TOP_MODELS).reset_index(drop=True), "Most-downloaded likeness models"
+    ranked = models.sort_values(["first_seen", "model_id"], ascending=[False, True])
+    return ranked[columns].head(TOP_MODELS).reset_index(drop=True), "Newest likeness models"
+
+
+def _growth_text(monthly: pd.DataFrame) -> str:
+    if monthly.empty:
+        return NOT_AVAILABLE
+    per_month = monthly.groupby("month")["new"].sum()
+    return f"{int(per_month.sum()):,} new; busiest month {per_month.idxmax()} ({int(per_month.max()):,})"
+
+
+def headline_table(
+    headline: Headline, study: Study, start: date, end: date, monthly: pd.DataFrame
+) -> pd.DataFrame:
+    """Study value next to our measured value for every figure, with how we measured it."""
+    women = headline.gender_counts
+    countries_text = ", ".join(code for code, _ in headline.top_countries) or NOT_AVAILABLE
+    if headline.top_countries_by_downloads:
+        by_downloads = ", ".join(code for code, _ in headline.top_countries_by_downloads)
+        countries_text += f"; by target downloads: {by_downloads}"
+    nsfw = headline.share_nsfw_intent
+    nsfw_text = NOT_AVAILABLE if headline.nsfw_intent is None else f"{fmt_pct(nsfw)} (proxy)"
+    measured = {
+        "F1": (
+            f"{headline.likeness_versions:,} versions · {headline.likeness_models:,} models"
+            if headline.likeness_versions is not None
+            else f"{headline.likeness_models:,} models (versions {NOT_AVAILABLE})"
+        ),
+        "F2": f"{fmt_shares(headline.count_by_hub)} (of {headline.unit})",
+        "F3": fmt_int(headline.downloads),
+        "F4": f"{start.isoformat()} → {end.isoformat()}",
+        "F5": _growth_text(monthly),
+        "F6": (
+            f"{fmt_pct(headline.share_women)} ({women.get('female', 0):,} female, "
+            f"{women.get('male', 0):,} male; {women.get('unknown', 0):,} unknown excluded)"
+            if women
+            else NOT_AVAILABLE
+        ),
+        "F7": countries_text,
+        "F8": fmt_shares(headline.prominence_counts),
+        "F9": fmt_shares(headline.base_model_counts),
+        "F10": fmt_shares(headline.technique_counts),
+        "F11": nsfw_text,
+        "F12": "not measurable from metadata",
+        "F14": (
+            f"{headline.reuploads_after_takedown:,} files reappeared after a takedown"
+            if headline.reuploads_after_takedown is not None
+            else NOT_AVAILABLE
+        ),
+    }
+    rows = []
+    for figure in study.figures:
+        method = figure.method
+        if figure.id == "F3" and headline.downloads is not None:
+            method += f" Here: {headline.downloads_basis}."
+        rows.append(
+            {
+                "id": figure.id,
+                "figure": figure.label,
+                "study": figure.study,
+                "measured": measured.get(figure.id, NOT_AVAILABLE),
+                "how measured": method,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def policy_summary(table: pd.DataFrame | None, policy: PolicyDate | None, days: int) -> pd.DataFrame | None:
+    """Takedowns and re-uploads per hub in the ``days`` before a policy date vs from that date on."""
+    if table is None or policy is None:
+        return None
+    start, stop = policy.day - timedelta(days=days), policy.day + timedelta(days=days)
+    day = table["day"]
+    before = table[(day >= start) & (day < policy.day)].groupby("hub").sum(numeric_only=True)
+    after = table[(day >= policy.day) & (day < stop)].groupby("hub").sum(numeric_only=True)
+    rows = [
+        {
+            "measure": f"{label} on {hub}",
+            "before": int(before.get(column, {}).get(hub, 0)),
+            "after": int(after.get(column, {}).get(hub, 0)),
+        }
+        for hub in sorted(set(table["hub"]))
+        for column, label in (("taken_down", "taken down"), ("reuploads", "re-uploaded after a takedown"))
+    ]
+    return pd.DataFrame(rows, columns=["measure", "before", "after"])

@@ -1,0 +1,233 @@
+"""Read what the report needs from the DuckDB warehouse: read-only, and tolerant of missing pieces.
+
+The marts are built by other parts of the platform and grow over time (versions, prominence,
+base-model family, alert and validation tables arrive later). The report must still render with
+what exists, so each optional table or column that is absent is recorded in ``unavailable`` and the
+corresponding figure says "not available" instead of failing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+
+class ReportError(Exception):
+    """A problem the user can fix (missing warehouse, bad period); shown as one line."""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Columns the report reads from one table: without ``required`` the table is treated as absent."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+
+MODELS = TableSpec(
+    "dim_model",
+    required=("hub", "model_id", "is_likeness", "first_seen"),
+    optional=(
+        "name",
+        "type",
+        "creator",
+        "last_seen",
+        "status",
+        "target_name",
+        "target_gender",
+        "target_country",
+        "nsfw_intent",
+        "likeness_confidence",
+        "classifier_version",
+        "target_prominence",
+        "published_at",
+        "base_model_family",
+        "downloads",
+    ),
+)
+VERSIONS = TableSpec(
+    "fct_likeness_versions",
+    required=("hub", "model_id", "version_id", "published_at"),
+    optional=("base_model", "base_model_family", "type", "downloads", "status"),
+)
+DAILY = TableSpec(
+    "mart_likeness_daily",
+    required=("day", "hub", "new_likeness_models"),
+    optional=(
+        "active_likeness_models",
+        "taken_down_likeness_models",
+        "likeness_downloads",
+        "downloads_delta",
+        "share_women",
+        "share_nsfw_intent",
+    ),
+)
+TARGETS = TableSpec(
+    "mart_targets",
+    required=("models",),
+    optional=("target_name", "hubs", "downloads", "first_seen", "last_seen", "gender", "country"),
+)
+REUPLOADS = TableSpec(
+    "mart_reuploads",
+    required=("sha256", "hub", "model_id", "seen_on"),
+    optional=("first_hub", "first_model_id", "first_seen", "after_takedown"),
+)
+ALERTS = TableSpec(
+    "alerts",
+    required=("alert_id", "kind", "day"),
+    optional=("hub", "severity", "observed", "expected"),
+)
+VALIDATION = TableSpec(
+    "validation_results",
+    required=("run", "suite", "expectation", "success"),
+    optional=("observed_value", "run_at", "layer", "hub", "dt"),
+)
+
+_DATE_COLUMNS = {"first_seen", "last_seen", "published_at", "day", "seen_on", "dt"}
+
+
+@dataclass
+class ReportData:
+    """Everything the report shows, already limited to the period (``start`` None = from the start)."""
+
+    start: date | None
+    end: date
+    models: pd.DataFrame
+    versions: pd.DataFrame | None = None
+    daily: pd.DataFrame | None = None
+    targets: pd.DataFrame | None = None
+    reuploads: pd.DataFrame | None = None
+    alerts: pd.DataFrame | None = None
+    validation: pd.DataFrame | None = None
+    unavailable: list[str] = field(default_factory=list)
+
+    @property
+    def timeline_start(self) -> date:
+        """First day drawn on timelines: the requested start, else the first day with data."""
+        if self.start is not None:
+            return self.start
+        if self.daily is not None and not self.daily.empty:
+            return min(self.daily["day"])
+        known = self.models["first_seen"].dropna()
+        return min(known) if not known.empty else self.end
+
+
+def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    rows = con.execute(
+        "select table_name, column_name from information_schema.columns where table_schema = 'main'"
+    ).fetchall()
+    found: dict[str, set[str]] = {}
+    for table, column in rows:
+        found.setdefault(table, set()).add(column)
+    return found
+
+
+def _select(
+    con: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    columns: dict[str, set[str]],
+    unavailable: list[str],
+    where: str = "",
+    params: list[object] | None = None,
+) -> pd.DataFrame | None:
+    present = columns.get(spec.name)
+    if present is None:
+        unavailable.append(f"table {spec.name}")
+        return None
+    lacking = [c for c in spec.required if c not in present]
+    if lacking:
+        unavailable.append(f"table {spec.name} (lacks {', '.join(lacking)})")
+        return None
+    unavailable.extend(f"{spec.name}.{c}" for c in spec.optional if c not in present)
+    wanted = [c for c in (*spec.required, *spec.optional) if c in present]
+    select = ", ".join(f"cast({c} as date) as {c}" if c in _DATE_COLUMNS else c for c in wanted)
+    return con.execute(f"select {select} from main.{spec.name} {where}", params or []).df()  # noqa: S608
+
+
+def _to_dates(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """DuckDB DATEs arrive as pandas timestamps; the report works in ``datetime.date`` throughout."""
+    if frame is None:
+        return None
+    for column in _DATE_COLUMNS & set(frame.columns):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
+
+
+def _published(frame: pd.DataFrame) -> pd.Series:
+    """When an item entered the hub: ``published_at`` if the warehouse has it, else first seen."""
+    if "published_at" not in frame:
+        return frame["first_seen"]
+    if "first_seen" not in frame:
+        return frame["published_at"]
+    return frame["published_at"].fillna(frame["first_seen"])
+
+
+def _in_scope(frame: pd.DataFrame, start: date | None, end: date) -> pd.DataFrame:
+    published = _published(frame)
+    keep = published.notna() & (published <= end)
+    if start is not None:
+        keep &= published >= start
+    return frame[keep].reset_index(drop=True)
+
+
+def _between(frame: pd.DataFrame | None, column: str, start: date | None, end: date) -> pd.DataFrame | None:
+    if frame is None:
+        return None
+    keep = frame[column].notna() & (frame[column] <= end)
+    if start is not None:
+        keep &= frame[column] >= start
+    return frame[keep].reset_index(drop=True)
+
+
+def _default_end(con: duckdb.DuckDBPyConnection, columns: dict[str, set[str]]) -> date:
+    if "day" in columns.get(DAILY.name, set()):
+        last = con.execute(f"select max(cast(day as date)) from main.{DAILY.name}").fetchone()  # noqa: S608
+    else:
+        last = con.execute(f"select max(cast(last_seen as date)) from main.{MODELS.name}").fetchone()  # noqa: S608
+    if last is None or last[0] is None:
+        raise ReportError("the warehouse holds no data yet: run `likeness-watch crawl` and `build` first")
+    return last[0]
+
+
+def load_report_data(warehouse: Path, start: date | None = None, end: date | None = None) -> ReportData:
+    """Read the period's likeness models, daily marts, re-uploads, alerts and validation results."""
+    if start is not None and end is not None and start > end:
+        raise ReportError(f"--from {start} is after --to {end}")
+    if not Path(warehouse).is_file():
+        raise ReportError(f"warehouse not found at {warehouse}: run `likeness-watch build` first")
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as exc:
+        raise ReportError(f"cannot open warehouse {warehouse}: {str(exc).splitlines()[0]}") from exc
+    try:
+        columns = _columns(con)
+        if not set(MODELS.required) <= columns.get(MODELS.name, set()):
+            raise ReportError(f"warehouse {warehouse} has no dim_model yet: run `likeness-watch build` first")
+        end = end or _default_end(con, columns)
+        unavailable: list[str] = []
+        models = _to_dates(_select(con, MODELS, columns, unavailable, "where is_likeness"))
+        versions = _to_dates(_select(con, VERSIONS, columns, unavailable))
+        data = ReportData(
+            start=start,
+            end=end,
+            models=_in_scope(models, start, end),
+            versions=None if versions is None else _in_scope(versions, start, end),
+            daily=_between(_to_dates(_select(con, DAILY, columns, unavailable)), "day", start, end),
+            targets=_select(con, TARGETS, columns, unavailable),
+            reuploads=_between(
+                _to_dates(_select(con, REUPLOADS, columns, unavailable)), "seen_on", start, end
+            ),
+            alerts=_between(_to_dates(_select(con, ALERTS, columns, unavailable)), "day", start, end),
+            validation=_select(con, VALIDATION, columns, unavailable),
+            unavailable=unavailable,
+        )
+    except duckdb.Error as exc:
+        raise ReportError(f"cannot read warehouse {warehouse}: {str(exc).splitlines()[0]}") from exc
+    finally:
+        con.close()
+    return data
