@@ -27,7 +27,7 @@ from likeness_watch.alerts.routing import channels_for, parse_routes
 from likeness_watch.alerts.spikes import SpikeParams
 from likeness_watch.alerts.watchlist import load_watchlist
 from likeness_watch.settings import Settings
-from likeness_watch.store import open_store
+from likeness_watch.store import ObjectStore, open_store
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +79,15 @@ def latest_days(settings: Settings, lookback: int) -> tuple[date, date] | None:
     return None if last is None else (last - timedelta(days=lookback - 1), last)
 
 
-def detect_alerts(settings: Settings, start: date, end: date) -> list[Alert]:
-    """Detect (no side effects) for days ``start..end``."""
+def detect_alerts(
+    settings: Settings, start: date, end: date, store: ObjectStore | None = None
+) -> list[Alert]:
+    """Detect (no side effects) for days ``start..end``; ``store`` defaults to ``settings.store``
+    (Airflow passes one built from its connection)."""
     config = detection_config(settings)
     parse_routes(settings.alert_routes)
     watchlist = load_watchlist(Path(settings.watchlist))
-    completeness = read_completeness(open_store(settings.store))
+    completeness = read_completeness(store or open_store(settings.store))
     with warehouse(settings, read_only=True) as con:
         inputs = marts.read_inputs(con, start, end, config.history_days, completeness, watchlist)
     return detect(inputs, days_between(start, end), config)

@@ -1,0 +1,76 @@
+"""Alerts DAG: detect spikes, target clusters, watchlist matches, takedown evasion and missing
+data after each marts update, record them once, and deliver them to T&S channels."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from airflow.sdk import Param, dag, task
+
+from likeness_watch.orchestration.assets import MARTS_ASSET
+
+
+@dag(
+    dag_id="lw_alert",
+    schedule=[MARTS_ASSET],
+    start_date=datetime(2022, 11, 1),
+    catchup=False,
+    max_active_runs=1,
+    params={
+        "day": Param(
+            None, type=["null", "string"], format="date", description="Score this day (default: latest)."
+        ),
+        "until": Param(
+            None, type=["null", "string"], format="date", description="Score every day up to this one."
+        ),
+        "suppress_delivery": Param(False, type="boolean", description="Backfills: record, never send."),
+    },
+    tags=["likeness_watch", "alerts"],
+)
+def lw_alert() -> None:
+    """### Alerts
+
+    Runs after each validated marts update and scores the last days of the marts (or the
+    `day`/`until` given when triggered by hand; set `suppress_delivery` for backfills). Alerts
+    are recorded once in the warehouse's `alerts` table, written to `LW_OUTBOX`, and delivered to
+    the channels defined as connections `lw_slack` (slackwebhook), `lw_webhook` (http, password =
+    HMAC secret) and `lw_smtp` (smtp, extra `to`) or, failing that, by `LW_*` env vars. A failed
+    delivery turns `deliver` red and stays pending; the next run retries it after its backoff.
+    """
+
+    @task
+    def scoring_window(params: dict | None = None) -> dict:
+        """Which days to score and whether delivery is suppressed."""
+        from likeness_watch.alerts import dag_steps
+
+        return dag_steps.scoring_window(params["day"], params["until"], params["suppress_delivery"])
+
+    @task
+    def detect_and_record(window: dict) -> dict:
+        """Detect alerts and record new ones with their routed deliveries (never twice)."""
+        from likeness_watch.alerts import dag_steps
+
+        return dag_steps.detect_and_record(window)
+
+    @task
+    def write_outbox(window: dict) -> int:
+        """Write the recorded alerts of the window to the always-on outbox."""
+        from likeness_watch.alerts import dag_steps
+
+        return dag_steps.write_outbox(window)
+
+    @task(retries=0)
+    def deliver(window: dict) -> dict:
+        """Send due deliveries; the history's backoff, not task retries, schedules re-sends."""
+        from likeness_watch.alerts import dag_steps
+
+        return dag_steps.deliver(window)
+
+    window = scoring_window()
+    recorded = detect_and_record(window)
+    outbox = write_outbox(window)
+    delivered = deliver(window)
+    recorded >> outbox >> delivered
+
+
+lw_alert()
