@@ -1,0 +1,118 @@
+{#- Reading the raw lake: only files named by committed manifests, and only the partitions a model
+    has not processed yet. See docs/warehouse.md, "How incremental builds work". -#}
+
+{% macro lw_committed_files(partitions, hub) %}
+    {#- File locations of one hub's committed partitions (empty while dbt parses). -#}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set sql -%}
+        select url
+        from (select dt, unnest(file_urls) as url from {{ partitions }}
+              where hub = '{{ hub }}' and status = 'committed')
+        order by dt, url
+    {%- endset -%}
+    {{ return(run_query(sql).columns[0].values() | list) }}
+{% endmacro %}
+
+
+{% macro lw_read_envelopes(partitions, hub) %}
+    {#- A FROM-clause item with one row per envelope of the hub's committed partitions, plus the
+        partition columns ``hub`` and ``dt`` taken from the path. Filters on ``dt`` prune files,
+        so a model that selects new partitions reads only their files. -#}
+    {%- set files = lw_committed_files(partitions, hub) -%}
+    {%- if files -%}
+    read_json(
+        [{%- for url in files %}'{{ url | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor -%}],
+        format = 'newline_delimited',
+        compression = 'gzip',
+        hive_partitioning = true,
+        hive_types = {'hub': 'VARCHAR', 'dt': 'DATE'},
+        columns = {
+            'model_id': 'VARCHAR',
+            'via': 'VARCHAR',
+            'fetched_at': 'VARCHAR',
+            'http_status': 'INTEGER',
+            'record': 'JSON',
+            'error': 'VARCHAR'
+        }
+    )
+    {%- else -%}
+    (
+        select
+            null::varchar as model_id, null::varchar as via, null::varchar as fetched_at,
+            null::integer as http_status, null::json as record, null::varchar as error,
+            '{{ hub }}'::varchar as hub, null::date as dt
+        where false
+    )
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro lw_unloaded_partitions(partitions, target) %}
+    {#- Committed partitions whose current run is not in ``target`` yet, as {hub: [dt, ...]}.
+        A re-crawled day has a new run_id, so it counts as unloaded. Returns none when ``target``
+        is none (first or full-refresh build: read everything). -#}
+    {%- if target is none or not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set sql -%}
+        select p.hub, strftime(p.dt, '%Y-%m-%d') as dt
+        from {{ partitions }} as p
+        left join (select distinct hub, dt, run_id from {{ target }}) as t
+            on t.hub = p.hub and t.dt = p.dt and t.run_id = p.run_id
+        where p.status = 'committed' and t.run_id is null
+        order by 1, 2
+    {%- endset -%}
+    {{ return(lw_group_dts(run_query(sql))) }}
+{% endmacro %}
+
+
+{% macro lw_partitions_loaded_since(fact, target, watermark_column) %}
+    {#- Partitions (re)loaded into ``fact`` after the newest ``loaded_at`` that ``target`` has
+        consumed, as {hub: [dt, ...]}; none when ``target`` is none (full build). -#}
+    {%- if target is none or not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set sql -%}
+        select distinct hub, strftime(dt, '%Y-%m-%d') as dt
+        from {{ fact }}
+        where loaded_at > coalesce((select max({{ watermark_column }}) from {{ target }}), timestamp '1970-01-01')
+        order by 1, 2
+    {%- endset -%}
+    {{ return(lw_group_dts(run_query(sql))) }}
+{% endmacro %}
+
+
+{% macro lw_group_dts(table) %}
+    {%- set grouped = {} -%}
+    {%- for row in table.rows -%}
+        {%- do grouped.setdefault(row[0], []).append(row[1]) -%}
+    {%- endfor -%}
+    {{ return(grouped) }}
+{% endmacro %}
+
+
+{% macro lw_dt_filter(pending, hub, column='dt') %}
+    {#- SQL predicate selecting the pending days of one hub (literal dates, so DuckDB prunes files). -#}
+    {%- if pending is none -%}
+        true
+    {%- elif pending.get(hub) -%}
+        {{ column }} in ({% for day in pending[hub] %}date '{{ day }}'{{ ", " if not loop.last }}{% endfor %})
+    {%- else -%}
+        false
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro lw_delete_unpublished_partitions(partitions) %}
+    {#- Pre-hook of partition-grained incremental models: drop rows whose partition run is no longer
+        the committed one (re-crawled, quarantined or withdrawn) before the new rows go in. -#}
+    {%- if is_incremental() -%}
+    delete from {{ this }} as t
+    where not exists (
+        select 1 from {{ partitions }} as p
+        where p.status = 'committed' and p.hub = t.hub and p.dt = t.dt and p.run_id = t.run_id
+    )
+    {%- endif -%}
+{% endmacro %}

@@ -1,0 +1,222 @@
+"""Run ``dbt build`` on the warehouse project: the one entry point for the CLI, the demo and DAGs.
+
+dbt runs in-process (``dbtRunner``), the way cosmos runs it, with absolute paths passed as vars
+so the result does not depend on the working directory. Secrets never go into vars (dbt writes
+them to its artifacts): S3 credentials stay in the environment, read by s3fs and boto3.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from likeness_watch.settings import Settings
+from likeness_watch.warehouse.paths import DBT_PROJECT_DIR, resolve_store_uri
+
+log = logging.getLogger(__name__)
+
+FACT_TABLE = "main.fct_model_daily"
+
+
+class WarehouseBuildError(RuntimeError):
+    """dbt could not build the warehouse; the message names the failing models or tests."""
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    """One model, seed or test of the build."""
+
+    name: str
+    resource_type: str
+    status: str
+    seconds: float
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class LoadedPartition:
+    """A raw partition this build read into ``fct_model_daily``."""
+
+    hub: str
+    dt: str
+    run_id: str
+    rows: int
+
+
+@dataclass
+class BuildResult:
+    """What a build did: its dbt nodes and the raw partitions it (re)loaded."""
+
+    warehouse: Path
+    store: str
+    full_refresh: bool
+    invocation_id: str
+    seconds: float
+    nodes: list[NodeResult] = field(default_factory=list)
+    loaded: list[LoadedPartition] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[NodeResult]:
+        return [node for node in self.nodes if node.status in {"error", "fail", "runtime error"}]
+
+    @property
+    def warnings(self) -> list[NodeResult]:
+        return [node for node in self.nodes if node.status == "warn"]
+
+    def summary(self) -> str:
+        """One line for logs and the CLI."""
+        rows = sum(p.rows for p in self.loaded)
+        return (
+            f"built {self.warehouse} in {self.seconds:.1f}s: {len(self.nodes)} dbt nodes, "
+            f"{len(self.warnings)} warnings; loaded {len(self.loaded)} partitions ({rows} rows)"
+        )
+
+
+def dbt_vars(settings: Settings, cwd: Path) -> dict[str, str]:
+    """Paths made absolute against the caller's directory, plus the DuckDB memory limit."""
+    return {
+        "lw_store": resolve_store_uri(settings.store, cwd),
+        "lw_warehouse": str((cwd / settings.warehouse.expanduser()).resolve()),
+        "lw_memory_limit": settings.duckdb_memory_limit,
+    }
+
+
+def dbt_args(variables: dict[str, str], full_refresh: bool = False, select: str | None = None) -> list[str]:
+    """The ``dbt build`` command line (without the executable)."""
+    args = [
+        "build",
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--vars",
+        json.dumps(variables),
+    ]
+    if full_refresh:
+        args.append("--full-refresh")
+    if select:
+        args += ["--select", select]
+    return args
+
+
+def one_line(message: str, max_lines: int = 4) -> str:
+    """A multi-line dbt error as one line (dbt puts the cause on the lines after the headline)."""
+    return " | ".join([line.strip() for line in message.splitlines() if line.strip()][:max_lines])
+
+
+def first_error_line(message: str | None) -> str | None:
+    """The telling line of a dbt message: skip its "Runtime Error in model ..." preamble."""
+    lines = [line.strip() for line in str(message or "").splitlines() if line.strip()]
+    if len(lines) > 1 and " Error in " in lines[0]:
+        return lines[1]
+    return lines[0] if lines else None
+
+
+def node_results(run_results: Any) -> list[NodeResult]:
+    """dbt's per-node results in our terms (one telling line of any error message)."""
+    nodes = []
+    for result in getattr(run_results, "results", None) or []:
+        message = first_error_line(result.message)
+        nodes.append(
+            NodeResult(
+                name=result.node.name,
+                resource_type=str(result.node.resource_type),
+                status=str(result.status),
+                seconds=float(result.execution_time or 0.0),
+                message=message,
+            )
+        )
+    return nodes
+
+
+def failure_message(nodes: list[NodeResult]) -> str:
+    failed = [node for node in nodes if node.status in {"error", "fail", "runtime error"}]
+    if not failed:
+        return "dbt build failed (see the dbt log above)"
+    details = "; ".join(f"{node.name}: {node.message or node.status}" for node in failed[:5])
+    more = f" (+{len(failed) - 5} more)" if len(failed) > 5 else ""
+    return f"dbt build failed in {len(failed)} node(s): {details}{more}"
+
+
+def loaded_partitions(warehouse: Path, invocation_id: str) -> list[LoadedPartition]:
+    """Partitions whose rows this invocation inserted into the history fact."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        exists = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'main' "
+            "and table_name = 'fct_model_daily'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return []
+        rows = con.execute(
+            f"select hub, strftime(dt, '%Y-%m-%d'), run_id, count(*) from {FACT_TABLE} "  # noqa: S608
+            "where load_id = ? group by all order by 1, 2",
+            [invocation_id],
+        ).fetchall()
+    finally:
+        con.close()
+    return [LoadedPartition(hub, dt, run_id, count) for hub, dt, run_id, count in rows]
+
+
+def release_warehouse() -> None:
+    """Close dbt-duckdb's process-wide database handle so this process (the report, the alerts)
+    or another one can open the warehouse file next."""
+    import gc
+
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.adapters.factory import reset_adapters
+
+    reset_adapters()
+    DuckDBConnectionManager.close_all_connections()
+    gc.collect()
+
+
+def build_warehouse(settings: Settings, full_refresh: bool = False, select: str | None = None) -> BuildResult:
+    """``dbt build`` the warehouse from the raw partitions of ``settings.store``.
+
+    Incremental by default: only partitions that are new (or re-crawled) since the last build
+    are read. ``full_refresh`` rebuilds everything from the raw layer; ``select`` is a dbt node
+    selection (e.g. ``"+mart_targets"``). Raises ``WarehouseBuildError`` when dbt fails.
+    """
+    from dbt.cli.main import dbtRunner
+    from dbt_common.invocation import get_invocation_id
+
+    variables = dbt_vars(settings, Path.cwd())
+    warehouse = Path(variables["lw_warehouse"])
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    log.info(
+        "dbt build: store=%s warehouse=%s full_refresh=%s select=%s",
+        variables["lw_store"],
+        warehouse,
+        full_refresh,
+        select or "all",
+    )
+    started = time.monotonic()
+    try:
+        outcome = dbtRunner().invoke(dbt_args(variables, full_refresh, select))
+    finally:
+        release_warehouse()
+    seconds = time.monotonic() - started
+    if outcome.exception is not None:
+        raise WarehouseBuildError(f"dbt could not run: {one_line(str(outcome.exception))}")
+    nodes = node_results(outcome.result)
+    if not outcome.success:
+        raise WarehouseBuildError(failure_message(nodes))
+    invocation_id = get_invocation_id()
+    result = BuildResult(
+        warehouse=warehouse,
+        store=variables["lw_store"],
+        full_refresh=full_refresh,
+        invocation_id=invocation_id,
+        seconds=seconds,
+        nodes=nodes,
+        loaded=loaded_partitions(warehouse, invocation_id),
+    )
+    log.info(result.summary())
+    return result

@@ -1,0 +1,102 @@
+"""Adapter between the warehouse and the likeness classifier (``likeness_watch.classify``).
+
+The dbt Python model ``int_models__classified`` streams models through ``classify_frame`` in
+batches, so memory stays flat however many models need (re)classifying. The output schema is
+pinned here: the marts rely on these columns and types even when a batch is empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+CLASSIFIER_INPUT = (
+    "hub",
+    "model_id",
+    "name",
+    "type",
+    "tags",
+    "description",
+    "trained_words",
+    "poi",
+    "nsfw",
+    "nsfw_level",
+    "base_model",
+    "creator",
+)
+LIST_INPUTS = ("tags", "trained_words")
+KEYS = ("hub", "model_id")
+PASSTHROUGH = "attributes_hash"
+"""Hash of the classifier inputs, kept beside each decision to know when to reclassify."""
+
+CLASSIFIED_SCHEMA = pa.schema(
+    [
+        ("hub", pa.string()),
+        ("model_id", pa.string()),
+        ("is_likeness", pa.bool_()),
+        ("likeness_confidence", pa.float64()),
+        ("likeness_reasons", pa.list_(pa.string())),
+        ("target_name", pa.string()),
+        ("target_gender", pa.string()),
+        ("target_gender_confidence", pa.float64()),
+        ("target_country", pa.string()),
+        ("target_country_confidence", pa.float64()),
+        ("target_prominence", pa.string()),
+        ("nsfw_intent", pa.bool_()),
+        ("nsfw_reasons", pa.list_(pa.string())),
+        ("classifier_version", pa.string()),
+        (PASSTHROUGH, pa.string()),
+    ]
+)
+
+
+def input_frame(batch: pa.RecordBatch) -> pd.DataFrame:
+    """Rows as the classifier expects them: plain Python lists (never None) for list columns."""
+    frame = pd.DataFrame(batch.to_pylist(), columns=[*CLASSIFIER_INPUT, PASSTHROUGH])
+    for column in LIST_INPUTS:
+        frame[column] = [list(value) if value is not None else [] for value in frame[column]]
+    return frame
+
+
+def classify_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Classify one batch; decisions are joined back on (hub, model_id), never on row order."""
+    from likeness_watch.classify import classify_frame
+
+    frame = input_frame(batch)
+    decided = classify_frame(frame[list(CLASSIFIER_INPUT)])
+    decided = decided.merge(frame[[*KEYS, PASSTHROUGH]], on=list(KEYS), how="inner", validate="one_to_one")
+    if len(decided) != len(frame):
+        raise ValueError(f"classifier returned {len(decided)} decisions for {len(frame)} models")
+    return pa.RecordBatch.from_pandas(
+        decided[CLASSIFIED_SCHEMA.names], schema=CLASSIFIED_SCHEMA, preserve_index=False
+    )
+
+
+def pending_models(
+    latest: duckdb.DuckDBPyRelation, decided: duckdb.DuckDBPyRelation | None = None
+) -> duckdb.DuckDBPyRelation:
+    """Classifier inputs of the models in ``latest`` that have no decision for their current
+    inputs; ``decided`` holds (hub, model_id, attributes_hash) of the current version's decisions."""
+    todo = latest.select(", ".join([*CLASSIFIER_INPUT, PASSTHROUGH])).set_alias("latest")
+    if decided is None:
+        return todo
+    return todo.join(
+        decided.set_alias("decided"),
+        "latest.hub = decided.hub and latest.model_id = decided.model_id"
+        " and latest.attributes_hash = decided.attributes_hash",
+        how="anti",
+    )
+
+
+def classify_batches(batches: Iterable[pa.RecordBatch]) -> pa.RecordBatchReader:
+    """A lazy reader of decisions: DuckDB pulls one batch at a time while it writes the table."""
+
+    def decisions() -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            if batch.num_rows:
+                yield classify_batch(batch)
+
+    return pa.RecordBatchReader.from_batches(CLASSIFIED_SCHEMA, decisions())
