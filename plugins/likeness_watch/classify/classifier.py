@@ -1,0 +1,417 @@
+"""Decide whether one model imitates a real, identifiable person, and describe its target.
+
+An additive evidence score: each cue (hub flag, tag, title shape, trigger word, description phrase)
+adds or subtracts a fixed weight and leaves a reason code, so a reviewer can see why. Weights were
+set by hand from what each signal means on the hubs (see docs/classifier.md), then checked on the
+labelled evaluation set in tests/eval/ — not fitted to it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from likeness_watch.classify.lexicon import Cue, Lexicon, load_lexicon, name_key
+from likeness_watch.classify.names import (
+    CAPITALISED,
+    CJK,
+    MONONYM,
+    PERSON,
+    SURNAME,
+    PersonName,
+    find_person_name,
+    is_generic_subject,
+    title_segments,
+)
+from likeness_watch.classify.signals import as_bool, as_int, as_str_list, as_text
+from likeness_watch.classify.text import DESCRIPTION_CHARS, description_words, has_cjk, strip_html, words
+
+RULES_VERSION = "1.0.0"
+
+THRESHOLD = 2.5
+"""Score at which a model counts as a likeness model (confidence 0.5)."""
+
+POI_FLAG = 8.0  # Civitai moderators/creators mark real people: near-decisive.
+SOURCE_WEIGHT = {"tag": 1.0, "name": 1.0, "trigger": 0.8, "desc": 0.7}
+LIKENESS_CUE = {"lk_strong": 3.0, "lk_medium": 2.0, "lk_tag_only": 1.5}
+SECOND_CUE_BONUS = 0.5
+NAME_SHAPE = {PERSON: 2.5, CJK: 2.0, SURNAME: 2.0, CAPITALISED: 1.5, MONONYM: 1.0}
+TRIGGER_PERSON = 2.0  # trigger word is a (lexicon-backed) person name the title does not show
+TRIGGER_MATCHES_NAME = 1.0
+INSTANCE_PERSON = 1.5  # DreamBooth-style "photo of sks woman"
+DESC_PERSON = 1.0
+SUPPORT = 0.5  # realistic look; a person-class tag next to a name
+FICTIONAL = {"tag": 3.0, "name": 3.0, "trigger": 2.0, "desc": 1.5}
+FRANCHISE = {"tag": 3.5, "name": 3.5, "trigger": 3.5, "desc": 2.0}
+SECOND_FICTION_BONUS = 1.0
+EXPLICIT_REAL_DISCOUNT = 0.5  # "real person"/"cosplayer" halves fiction penalties
+BOORU_PROMPT = ((4, 2.5), (2, 1.5))  # (distinct booru tags, penalty)
+NON_SUBJECT = {"tag": 2.5, "name": 2.5, "trigger": 1.0}
+GENERIC_SUBJECT = 3.0
+ANIME_BASE_MODEL = 1.0
+NON_PERSON_TYPE = 8.0
+STEEPNESS = 1.1  # logistic slope turning the score into a confidence
+
+NSFW_LEVEL_BITS = ((8, "nsfw_level:x"), (16, "nsfw_level:xxx"))
+_INSTANCE_PREFIX = frozenset(
+    {"a", "an", "the", "photo", "of", "portrait", "picture", "image", "raw", "closeup"}
+)
+_DESC_NAME = re.compile(
+    r"\b(?i:actress|actor|singer|idol|influencer|model|streamer|youtuber|cosplayer|athlete|rapper|celebrity|"
+    r"personality|presenter|lora of|likeness of|embedding of|trained on (?:photos|pictures|images) of)"
+    r"\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})"
+)
+
+
+@dataclass
+class Evidence:
+    """Cues found in each signal field: ``hits[(source, category)]`` → values, in order of appearance."""
+
+    hits: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def add(self, source: str, cues: Iterable[Cue]) -> None:
+        for category, value in cues:
+            values = self.hits.setdefault((source, category), [])
+            if value not in values:
+                values.append(value)
+
+    def get(self, source: str, category: str) -> list[str]:
+        return self.hits.get((source, category), [])
+
+    def anywhere(self, category: str, sources: Iterable[str] = ("tag", "name", "trigger", "desc")) -> bool:
+        return any((source, category) in self.hits for source in sources)
+
+
+@dataclass
+class Triggers:
+    """What the trained/trigger words say about a subject."""
+
+    person: PersonName | None = None
+    instance_class: str | None = None  # "female" / "male" / "neutral" for "photo of sks woman"
+    keys: list[str] = field(default_factory=list)
+
+
+class Score:
+    """Running score with the reason code of every contribution."""
+
+    def __init__(self) -> None:
+        self.value = 0.0
+        self.reasons: list[str] = []
+
+    def add(self, weight: float, reason: str) -> None:
+        self.value += weight
+        self.reasons.append(reason)
+
+    def best_of(self, scored: list[tuple[float, str]], bonus: float, sign: float = 1.0) -> None:
+        """Strongest cue counts fully, a second distinct cue adds ``bonus``; every cue is listed."""
+        if not scored:
+            return
+        scored.sort(key=lambda item: -item[0])
+        self.value += sign * (scored[0][0] + (bonus if len(scored) > 1 else 0.0))
+        self.reasons.extend(reason for _, reason in scored)
+
+
+def classify(signals: Mapping[str, Any]) -> dict[str, Any]:
+    """Likeness decision for one normalised model (staging schema; see ``likeness_watch.classify``)."""
+    lexicon = load_lexicon()
+    hub = as_text(signals.get("hub"))
+    title = as_text(signals.get("name"))
+    tags = [tag for tag in as_str_list(signals.get("tags")) if ":" not in tag]  # HF "region:us", "license:…"
+    trained = as_str_list(signals.get("trained_words"))
+    description = as_text(signals.get("description"))
+    poi = as_bool(signals.get("poi"))
+
+    evidence = Evidence()
+    evidence.add("tag", _tags_cues(tuple(tags)))
+    evidence.add("name", _text_cues(strip_html(title), lexicon))
+    readings = [_read_trigger(part.strip()) for word in trained for part in word.split(",") if part.strip()]
+    for reading in readings:
+        evidence.add("trigger", reading.cues)
+    desc_tokens = description_words(description)
+    evidence.add("desc", lexicon.scan(desc_tokens))
+    if description and has_cjk(description):
+        evidence.add("desc", lexicon.scan_cjk(strip_html(description)))
+
+    segments = title_segments(title, hub, lexicon)
+    generic = is_generic_subject(segments, lexicon)
+    person = None if generic else find_person_name(segments, lexicon, cased=hub != "huggingface")
+    triggers = _triggers(readings)
+    named_in_desc = not person and (evidence.get("desc", "lk_strong") or evidence.get("desc", "lk_medium"))
+    desc_person = _description_person(description, lexicon) if named_in_desc else None
+
+    score = Score()
+    if poi:
+        score.add(POI_FLAG, "poi_flag")
+    _likeness_cues(score, evidence, generic)
+    _name_evidence(score, evidence, person, triggers, desc_person, tags, lexicon)
+    _negative_evidence(score, evidence, signals, generic, lexicon)
+
+    confidence = 1.0 / (1.0 + math.exp(-STEEPNESS * (score.value - THRESHOLD)))
+    is_likeness = score.value >= THRESHOLD
+    nsfw_reasons = _nsfw_reasons(evidence, signals, desc_tokens, lexicon)
+    decision: dict[str, Any] = {
+        "is_likeness": is_likeness,
+        "likeness_confidence": round(confidence, 4),
+        "likeness_reasons": score.reasons,
+        "target_name": None,
+        "target_gender": "unknown",
+        "target_gender_confidence": 0.0,
+        "target_country": "unknown",
+        "target_country_confidence": 0.0,
+        "target_prominence": None,
+        "nsfw_intent": bool(nsfw_reasons),
+        "nsfw_reasons": nsfw_reasons,
+        "classifier_version": _VERSION,
+    }
+    if is_likeness:
+        target = person or triggers.person or desc_person
+        decision["target_name"] = target.display if target else None
+        decision["target_gender"], decision["target_gender_confidence"] = _gender(evidence, target, triggers)
+        decision["target_country"], decision["target_country_confidence"] = _country(evidence, target)
+        decision["target_prominence"] = _prominence(evidence)
+    return decision
+
+
+def classifier_version() -> str:
+    """Rules version + lexicon version + digest of the lexicon files: any change shows in the output."""
+    lexicon = load_lexicon()
+    return f"{RULES_VERSION}+lex.{lexicon.version}.{lexicon.digest}"
+
+
+_VERSION = classifier_version()
+
+
+@lru_cache(maxsize=131_072)
+def _tags_cues(tags: tuple[str, ...]) -> tuple[Cue, ...]:
+    """Cues of a model's tags (cached: hubs reuse a small vocabulary of tag sets)."""
+    lexicon = load_lexicon()
+    return tuple(cue for tag in tags for cue in _text_cues(tag, lexicon))
+
+
+def _text_cues(text: str, lexicon: Lexicon) -> list[Cue]:
+    cues = lexicon.scan(words(text))
+    if has_cjk(text):
+        cues += lexicon.scan_cjk(text.casefold())
+    return cues
+
+
+def _likeness_cues(score: Score, evidence: Evidence, generic: bool) -> None:
+    scored = []
+    for source, source_weight in SOURCE_WEIGHT.items():
+        if source == "name" and generic:
+            continue  # "Instagram Girl Style" names a look, not an influencer
+        for category, weight in LIKENESS_CUE.items():
+            if category == "lk_tag_only" and source != "tag":
+                continue
+            for value in evidence.get(source, category):
+                scored.append((weight * source_weight, f"{source}:{value}"))
+    score.best_of(_distinct(scored), SECOND_CUE_BONUS)
+
+
+def _distinct(scored: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    """One entry per reason code, keeping the highest weight (a term may sit in two lists)."""
+    best: dict[str, float] = {}
+    for weight, reason in scored:
+        best[reason] = max(weight, best.get(reason, 0.0))
+    return [(weight, reason) for reason, weight in best.items()]
+
+
+def _name_evidence(
+    score: Score,
+    evidence: Evidence,
+    person: PersonName | None,
+    triggers: Triggers,
+    desc_person: PersonName | None,
+    tags: list[str],
+    lexicon: Lexicon,
+) -> None:
+    if person:
+        reason = "name_pattern:person_lora" if person.kind == PERSON else f"name_pattern:{person.kind}_name"
+        score.add(NAME_SHAPE[person.kind], reason)
+        if person.kind != CAPITALISED and any(_same_person(person.key, key) for key in triggers.keys):
+            score.add(TRIGGER_MATCHES_NAME, "trigger:matches_name")
+    elif triggers.person and triggers.person.kind in (PERSON, CJK, SURNAME):
+        score.add(TRIGGER_PERSON, "trigger:person_name")
+    elif desc_person:
+        score.add(DESC_PERSON, "desc:person_name")
+    if triggers.instance_class:
+        score.add(INSTANCE_PERSON, "trigger:instance_person")
+    if evidence.anywhere("realistic", ("tag", "name")):
+        score.add(SUPPORT, "support:realistic")
+    named = person or triggers.person or desc_person
+    if named and any(lexicon.class_nouns.get(word) for tag in tags for word in words(tag)):
+        score.add(SUPPORT, "support:person_class_tag")
+
+
+def _same_person(name: str, trigger: str) -> bool:
+    return len(trigger) >= 4 and (trigger == name or trigger in name or name in trigger)
+
+
+def _negative_evidence(
+    score: Score, evidence: Evidence, signals: Mapping[str, Any], generic: bool, lexicon: Lexicon
+) -> None:
+    kind = as_text(signals.get("type")).casefold()
+    if kind in lexicon.non_person_types:
+        score.add(-NON_PERSON_TYPE, f"neg:type:{kind}")
+    discount = EXPLICIT_REAL_DISCOUNT if evidence.anywhere("explicit_real", ("tag", "name")) else 1.0
+    fiction = [
+        (weight * discount, f"neg:{source}:{value}")
+        for source, weight in FICTIONAL.items()
+        for value in evidence.get(source, "fictional")
+    ]
+    score.best_of(_distinct(fiction), SECOND_FICTION_BONUS * discount, sign=-1.0)
+    franchise = [weight for source, weight in FRANCHISE.items() if evidence.get(source, "franchise")]
+    if franchise:
+        score.add(-max(franchise) * discount, "neg:fictional_franchise")
+    booru = {value for source in ("tag", "trigger") for value in evidence.get(source, "booru")}
+    for count, penalty in BOORU_PROMPT:
+        if len(booru) >= count:
+            score.add(-penalty, "neg:booru_prompt")
+            break
+    non_subject = [
+        (weight, f"neg:{source}:{value}")
+        for source, weight in NON_SUBJECT.items()
+        for value in evidence.get(source, "non_subject")
+    ]
+    score.best_of(_distinct(non_subject), SECOND_CUE_BONUS, sign=-1.0)
+    if generic:
+        score.add(-GENERIC_SUBJECT, "neg:generic_subject")
+    if _anime_base_model(as_text(signals.get("base_model"))):
+        score.add(-ANIME_BASE_MODEL, "neg:anime_base_model")
+
+
+@dataclass(frozen=True)
+class TriggerReading:
+    """One trigger phrase: its cues, a DreamBooth binding ("sks woman"), a name, a compact key."""
+
+    cues: tuple[Cue, ...]
+    instance_class: str | None
+    person: PersonName | None
+    key: str
+
+
+@lru_cache(maxsize=1024)
+def _anime_base_model(base_model: str) -> bool:
+    return not load_lexicon().anime_base_models.isdisjoint(words(base_model))
+
+
+@lru_cache(maxsize=131_072)
+def _read_trigger(text: str) -> TriggerReading:
+    lexicon = load_lexicon()
+    tokens = words(text)
+    subject = [token for token in tokens if token not in _INSTANCE_PREFIX]
+    instance_class = None
+    binder, noun = subject[:-1], subject[-1] if subject else ""
+    if 1 <= len(binder) <= 3 and noun in lexicon.class_nouns and all(_is_binder(t, lexicon) for t in binder):
+        instance_class = lexicon.class_nouns[noun]
+    names = [token for token in subject if token not in lexicon.class_nouns]
+    person = find_person_name([names], lexicon, cased=False) if names else None
+    key = "".join(name_key(token) for token in names if token not in lexicon.instance_tokens)
+    return TriggerReading(tuple(_text_cues(text, lexicon)), instance_class, person, key)
+
+
+def _triggers(readings: list[TriggerReading]) -> Triggers:
+    triggers = Triggers()
+    for reading in readings:
+        if reading.instance_class and triggers.instance_class is None:
+            triggers.instance_class = reading.instance_class
+        if reading.person and (triggers.person is None or reading.person.kind == PERSON):
+            triggers.person = reading.person
+        if reading.key:
+            triggers.keys.append(reading.key)
+    return triggers
+
+
+def _is_binder(token: str, lexicon: Lexicon) -> bool:
+    """A rare token bound to a subject ("sks", "m1napark"), not a look word ("beautiful", "asian")."""
+    if token in lexicon.instance_tokens:
+        return True
+    return token not in lexicon.name_stop and token not in lexicon.generic_words and len(token) >= 3
+
+
+def _description_person(description: str, lexicon: Lexicon) -> PersonName | None:
+    """A name right after "singer"/"LoRA of" in the description, for titles that hide the name."""
+    match = _DESC_NAME.search(strip_html(description[: DESCRIPTION_CHARS * 4])[:DESCRIPTION_CHARS])
+    if not match:
+        return None
+    person = find_person_name([match.group(1).split()], lexicon)
+    return person if person and person.kind in (PERSON, SURNAME, CAPITALISED) else None
+
+
+def _gender(evidence: Evidence, target: PersonName | None, triggers: Triggers) -> tuple[str, float]:
+    weights = {"tag": 2.0, "name": 2.0, "trigger": 2.0, "desc": 1.0}
+    female = sum(weight for source, weight in weights.items() if evidence.get(source, "female"))
+    male = sum(weight for source, weight in weights.items() if evidence.get(source, "male"))
+    if triggers.instance_class == "female":
+        female += 2.0
+    elif triggers.instance_class == "male":
+        male += 2.0
+    if target and target.gender == "female":
+        female += 1.0
+    elif target and target.gender == "male":
+        male += 1.0
+    margin = female - male
+    if abs(margin) < 1.0:
+        return "unknown", 0.0
+    confidence = round(1.0 / (1.0 + math.exp(-abs(margin))), 4)
+    return ("female" if margin > 0 else "male"), confidence
+
+
+_COUNTRY_WEIGHT = {"tag": 2.0, "name": 2.0, "trigger": 1.5, "desc": 1.0}
+
+
+def _name_country_weight(target: PersonName) -> float:
+    """Hangul/kana spell a name the way its own country does; a romanised surname is only a hint."""
+    if target.script in ("hangul", "kana"):
+        return 2.0
+    if target.script == "han":
+        return 1.5 if target.countries == ("JP",) else 1.0
+    return 1.0
+
+
+def _country(evidence: Evidence, target: PersonName | None) -> tuple[str, float]:
+    scores: dict[str, float] = {}
+    for source, weight in _COUNTRY_WEIGHT.items():
+        for country in evidence.get(source, "country"):
+            scores[country] = scores.get(country, 0.0) + weight
+    if target and target.countries:
+        weight = _name_country_weight(target)
+        for country in target.countries:
+            scores[country] = scores.get(country, 0.0) + weight
+    if not scores:
+        return "unknown", 0.0
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    top_country, top = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    if top < 1.0 or top - runner_up < 0.5:
+        return "unknown", 0.0
+    confidence = top / (sum(scores.values()) + 0.5) * (1.0 - math.exp(-top / 1.5))
+    return top_country, round(confidence, 4)
+
+
+def _prominence(evidence: Evidence) -> str:
+    if evidence.anywhere("celebrity"):
+        return "celebrity"
+    if evidence.anywhere("influencer"):
+        return "influencer"
+    return "private_or_unknown"
+
+
+def _nsfw_reasons(
+    evidence: Evidence, signals: Mapping[str, Any], desc_tokens: list[str], lexicon: Lexicon
+) -> list[str]:
+    reasons = []
+    if as_bool(signals.get("nsfw")):
+        reasons.append("nsfw_flag")
+    level = as_int(signals.get("nsfw_level")) or 0
+    reasons += [reason for bit, reason in NSFW_LEVEL_BITS if level & bit]
+    for source in ("tag", "name", "trigger"):
+        reasons += [f"{source}:{value}" for value in evidence.get(source, "nsfw")]
+    if evidence.get("desc", "nsfw"):
+        unnegated = dict.fromkeys(lexicon.unnegated(desc_tokens, "nsfw"))
+        reasons += [f"desc:{value}" for value in unnegated]
+    return reasons

@@ -1,0 +1,80 @@
+"""Text normalisation shared by the lexicon loader and the classifier, so both sides agree on words."""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+import unicodedata
+
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"[^\W_]+")
+_ASCII_BREAKS = str.maketrans(dict.fromkeys(string.punctuation, " "))
+# Hub descriptions can be many kilobytes of HTML; the cues we read sit near the top.
+DESCRIPTION_CHARS = 800
+
+
+def normalise(text: str) -> str:
+    """NFKC + casefold: full-width forms, ligatures and case variants compare equal."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def strip_html(text: str) -> str:
+    """Visible text of an HTML fragment (script/style bodies dropped, entities decoded)."""
+    if "<" not in text and "&" not in text:
+        return text
+    return html.unescape(_TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", text)))
+
+
+def words(text: str) -> list[str]:
+    """Normalised words; "-", "_" and punctuation are breaks, so "K-Pop" gives ["k", "pop"]."""
+    if text.isascii():  # the common case, ~4x faster than the regex
+        return text.lower().translate(_ASCII_BREAKS).split()
+    return _WORD.findall(normalise(text))
+
+
+def phrase(text: str) -> str:
+    """A lexicon key: normalised words joined by single spaces."""
+    return " ".join(words(text))
+
+
+def description_words(description: str | None) -> list[str]:
+    """Words of the first ``DESCRIPTION_CHARS`` characters of a (possibly HTML) description."""
+    if not description:
+        return []
+    return words(strip_html(description[: DESCRIPTION_CHARS * 4])[:DESCRIPTION_CHARS])
+
+
+def has_cjk(text: str) -> bool:
+    return not text.isascii() and any(_is_cjk(char) for char in text)
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x3040 <= code <= 0x30FF  # kana
+        or 0x3400 <= code <= 0x9FFF  # CJK ideographs (ext. A + unified)
+        or 0xAC00 <= code <= 0xD7AF  # Hangul syllables
+        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
+    )
+
+
+def script_of(text: str) -> str | None:
+    """ "hangul", "kana" (any kana present), "han" (ideographs only) or None for non-CJK text."""
+    scripts = set()
+    for char in text:
+        code = ord(char)
+        if 0xAC00 <= code <= 0xD7AF:
+            scripts.add("hangul")
+        elif 0x3040 <= code <= 0x30FF:
+            scripts.add("kana")
+        elif 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF:
+            scripts.add("han")
+        elif not char.isspace():
+            return None
+    if not scripts:
+        return None
+    if "hangul" in scripts:
+        return "hangul" if scripts == {"hangul"} else None
+    return "kana" if "kana" in scripts else "han"
