@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make airflow`: Airflow 3 on this machine, the same components as docker-compose.yml —
 # api-server (UI on 127.0.0.1), scheduler (LocalExecutor), dag-processor, triggerer — with the repo's
-# dags/ and plugins/, and the pools derived from the hub registry.
+# dags/, the package in plugins/ (installed editable by `make install`), and the pools derived from
+# the hub registry.
 #
 # Metadata DB: SQLite in $AIRFLOW_HOME unless AIRFLOW__DATABASE__SQL_ALCHEMY_CONN is set (the stack
 # test points it at PostgreSQL). Port: $AIRFLOW_PORT (default 8080). Ctrl-C stops every component.
@@ -17,7 +18,10 @@ port=${AIRFLOW_PORT:-8080}
 url="http://127.0.0.1:$port"
 
 export AIRFLOW__CORE__DAGS_FOLDER=$repo/dags
-export AIRFLOW__CORE__PLUGINS_FOLDER=$repo/plugins
+# plugins/ holds the likeness_watch package, installed editable: tasks import it from there.
+# It is no Airflow plugin, and Airflow's plugin loader would exec every .py file under its plugins
+# folder as a top-level module (`__main__.py` included), so that folder is an empty one here.
+export AIRFLOW__CORE__PLUGINS_FOLDER=$AIRFLOW_HOME/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__EXECUTOR=LocalExecutor
 # Two cores: a handful of concurrent tasks is the most this machine runs well.
@@ -31,7 +35,7 @@ export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=${AIRFLOW__CORE__SIMPLE_AUTH_MAN
 export AIRFLOW__COSMOS__ENABLE_CACHE_DBT_LS=False
 
 logs=$AIRFLOW_HOME/logs
-mkdir -p "$logs"
+mkdir -p "$logs" "$AIRFLOW__CORE__PLUGINS_FOLDER"
 
 airflow db migrate >"$logs/db-migrate.log" 2>&1 || { tail -n 30 "$logs/db-migrate.log" >&2; exit 1; }
 python -m likeness_watch.deploy.pools "$AIRFLOW_HOME/pools.json"
@@ -58,6 +62,8 @@ for component in scheduler dag-processor triggerer api-server; do
     setsid airflow "$component" >"$logs/$component.log" 2>&1 &
     groups+=("$!")
 done
+# For whoever started this script: the groups to stop should this script itself be killed.
+printf '%s\n' "${groups[@]}" >"$AIRFLOW_HOME/components.pgid"
 
 for _ in $(seq 1 120); do
     curl -fsS "$url/api/v2/monitor/health" >/dev/null 2>&1 && break

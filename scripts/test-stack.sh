@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# `make test-stack`: the docker-compose topology as local processes on 127.0.0.1, no Docker —
+#   PostgreSQL (Debian package, temp cluster) as the Airflow metadata DB,
+#   a moto S3 server as the object store (the compose file's MinIO),
+#   the hub simulator (the compose `simulator` profile),
+#   Airflow 3 via scripts/airflow-local.sh (api-server, scheduler with LocalExecutor, dag-processor,
+#   triggerer).
+# The scheduler runs the real daily chain for the last $STACK_DAYS days (a backfill of lw_crawl;
+# its raw Asset events trigger the downstream DAGs), then tests/stack asserts partitions in S3,
+# DAG runs, marts in the warehouse and alerts in the outbox. Every process started here is stopped
+# on exit (each runs in its own process group). STACK_KEEP=1 keeps the temp dir for inspection.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+export PATH="$repo/.venv/bin:$PATH"
+
+days=${STACK_DAYS:-3}
+chain_timeout=${STACK_TIMEOUT:-480}
+began=$(date +%s)
+work=$(mktemp -d /tmp/lw-stack.XXXXXX)
+chmod 755 "$work"
+groups=()
+pg_data=""
+
+say() { printf '[test-stack %3ss] %s\n' "$(($(date +%s) - began))" "$*"; }
+
+stop_group() {
+    local group=$1
+    kill -TERM -- "-$group" 2>/dev/null || return 0
+    for _ in $(seq 1 40); do
+        kill -0 -- "-$group" 2>/dev/null || return 0
+        sleep 0.5
+    done
+    kill -KILL -- "-$group" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    set +e
+    # Newest first: Airflow before the services it uses.
+    for ((i = ${#groups[@]} - 1; i >= 0; i--)); do stop_group "${groups[i]}"; done
+    # Airflow components run in groups of their own; airflow-local.sh records them.
+    if [ -f "$work/airflow_home/components.pgid" ]; then
+        while read -r group; do stop_group "$group"; done <"$work/airflow_home/components.pgid"
+    fi
+    [ -n "$pg_data" ] && as_postgres pg_ctl -D "$pg_data" -m fast -w stop >/dev/null 2>&1
+    if [ "$rc" -ne 0 ]; then
+        for log in "$work"/*.log "$work"/airflow_home/logs/*.log; do
+            [ -f "$log" ] && { echo "--- $log (tail)"; tail -n 25 "$log"; }
+        done
+    fi
+    if [ "${STACK_KEEP:-0}" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi
+    say "finished with exit code $rc in $(($(date +%s) - began)) s"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
+    local seconds=$1 what=$2
+    shift 2
+    for _ in $(seq 1 "$((seconds * 2))"); do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.5
+    done
+    echo "timed out after ${seconds}s waiting for $what" >&2
+    return 1
+}
+
+start_group() {  # start_group LOGNAME COMMAND...: background, own process group, stopped on exit
+    local name=$1
+    shift
+    setsid "$@" >"$work/$name.log" 2>&1 &
+    groups+=("$!")
+}
+
+# --- PostgreSQL drivers -----------------------------------------------------------------------
+# Airflow needs psycopg2 (sync) and asyncpg (async sessions) for PostgreSQL. Until the venv has
+# them, the Debian builds (same CPython 3.11 ABI) are exposed to it, and only those two packages.
+if ! python -c 'import psycopg2, asyncpg' 2>/dev/null; then
+    dist=/usr/lib/python3/dist-packages
+    if [ ! -d "$dist/psycopg2" ] || [ ! -d "$dist/asyncpg" ]; then
+        say "installing Debian packages python3-psycopg2 python3-asyncpg"
+        sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+            python3-psycopg2 python3-asyncpg >/dev/null
+    fi
+    mkdir -p "$work/pydeps"
+    ln -s "$dist/psycopg2" "$dist/asyncpg" "$work/pydeps/"
+    export PYTHONPATH="$work/pydeps${PYTHONPATH:+:$PYTHONPATH}"
+    say "PostgreSQL drivers from Debian packages (the venv has none)"
+fi
+
+# --- PostgreSQL: Airflow metadata -----------------------------------------------------------
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -x "$pg_bin/initdb" ] || { echo "PostgreSQL not installed: run make system-deps" >&2; exit 1; }
+as_postgres() {  # initdb refuses to run as root
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$pg_bin/$1" "${@:2}"; else "$pg_bin/$1" "${@:2}"; fi
+}
+pg_port=$(free_port)
+mkdir -p "$work/pg"
+[ "$(id -u)" -eq 0 ] && chown postgres "$work/pg"
+as_postgres initdb -D "$work/pg/data" -U airflow --auth=trust -E UTF8 >"$work/initdb.log" 2>&1
+pg_data="$work/pg/data"
+as_postgres pg_ctl -D "$pg_data" -l "$work/pg/postgres.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $work/pg -c fsync=off -c max_connections=200" \
+    start >/dev/null
+"$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U airflow airflow
+db_url="postgresql+psycopg2://airflow@127.0.0.1:$pg_port/airflow"
+psql_q() { psql -h 127.0.0.1 -p "$pg_port" -U airflow -d airflow -Atqc "$1"; }
+say "PostgreSQL on 127.0.0.1:$pg_port"
+
+# --- Object store: moto S3 ----------------------------------------------------------------------
+s3_port=$(free_port)
+start_group moto python -m moto.server -H 127.0.0.1 -p "$s3_port"
+wait_for 30 "moto S3" curl -fsS "http://127.0.0.1:$s3_port/moto-api/"
+export AWS_ENDPOINT_URL="http://127.0.0.1:$s3_port" AWS_ACCESS_KEY_ID=testing \
+    AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1
+bucket=lw-stack
+python -c "import boto3, sys; boto3.client('s3').create_bucket(Bucket=sys.argv[1])" "$bucket"
+say "moto S3 on 127.0.0.1:$s3_port, bucket $bucket"
+
+# --- Hub simulator --------------------------------------------------------------------------------
+sim_port=$(free_port)
+start_group simulator likeness-watch simulate --port "$sim_port" --seed "${STACK_SEED:-7}" \
+    --scale "${STACK_SCALE:-0.05}"
+wait_for 60 "hub simulator" curl -fsS "http://127.0.0.1:$sim_port/_sim/health"
+eval "$(python - "http://127.0.0.1:$sim_port" <<'EOF'
+import shlex
+import sys
+
+from likeness_watch.demo import SIM_RPS, sim_base_url
+from likeness_watch.hubs.registry import hub_names
+
+for hub in hub_names():
+    base_url = shlex.quote(sim_base_url(sys.argv[1], hub))
+    print(f"export LW_{hub.upper()}_BASE_URL={base_url} LW_{hub.upper()}_RPS={SIM_RPS}")
+EOF
+)"
+say "hub simulator on 127.0.0.1:$sim_port"
+
+# --- Airflow ----------------------------------------------------------------------------------------
+api_port=$(free_port)
+export AIRFLOW_HOME="$work/airflow_home" AIRFLOW_PORT=$api_port
+export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=$db_url
+export AIRFLOW_CONN_AWS_DEFAULT="{\"conn_type\": \"aws\", \"login\": \"testing\", \"password\": \"testing\",
+  \"extra\": {\"endpoint_url\": \"$AWS_ENDPOINT_URL\", \"region_name\": \"us-east-1\"}}"
+export LW_STORE="s3://$bucket/lake" LW_WAREHOUSE="$work/warehouse/warehouse.duckdb" \
+    LW_OUTBOX="$work/outbox" LW_REPORT_DIR="$work/report" LW_REFRESH_BUDGET=300
+start_group airflow scripts/airflow-local.sh
+wait_for 150 "Airflow api-server" curl -fsS "http://127.0.0.1:$api_port/api/v2/monitor/health"
+say "Airflow on http://127.0.0.1:$api_port"
+
+expected_dags=$(find dags -maxdepth 1 -name 'lw_*.py' | wc -l)
+parsed() { [ "$(psql_q "select count(*) from dag where dag_id like 'lw\_%' and not is_stale")" -ge "$expected_dags" ]; }
+wait_for 120 "$expected_dags DAGs parsed" parsed
+errors=$(psql_q "select filename || ': ' || left(stacktrace, 300) from import_error")
+[ -z "$errors" ] || { echo "DAG import errors: $errors" >&2; exit 1; }
+say "DAGs: $(psql_q "select string_agg(dag_id, ' ' order by dag_id) from dag")"
+
+# The last $days complete days, so the scheduler's own "latest interval" run (catchup off) is one
+# of them instead of an extra day.
+first=$(date -u -d "-$days days" +%F)
+last=$(date -u -d "-1 day" +%F)
+airflow backfill create --dag-id lw_crawl --from-date "$first" --to-date "$last" \
+    --max-active-runs 1 >"$work/backfill.log" 2>&1
+airflow dags unpause --treat-dag-id-as-regex --yes '^lw_' >"$work/unpause.log" 2>&1
+say "backfill lw_crawl $first .. $last created; lw_* DAGs unpaused"
+
+# Done when every crawl run is finished, nothing is queued or running and no Asset event waits
+# for a downstream run — twice in a row, since a finishing run may queue the next one.
+settled() {
+    psql_q "select
+        (select count(*) from dag_run where dag_id = 'lw_crawl' and state in ('success', 'failed')) >= $days
+        and (select count(*) from dag_run where state in ('queued', 'running')) = 0
+        and (select count(*) from asset_dag_run_queue) = 0" | grep -qx t
+}
+deadline=$(($(date +%s) + chain_timeout))
+calm=0
+while [ "$calm" -lt 2 ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "the chain did not settle in ${chain_timeout}s" >&2; break; }
+    if settled; then calm=$((calm + 1)); else calm=0; fi
+    sleep 3
+done
+say "runs: $(psql_q "select string_agg(dag_id || '=' || state || ':' || n, ' ') from
+    (select dag_id, state, count(*) n from dag_run group by 1, 2 order by 1, 2) r")"
+
+STACK_DB_URL=$db_url STACK_STORE=$LW_STORE STACK_WAREHOUSE=$LW_WAREHOUSE STACK_OUTBOX=$LW_OUTBOX \
+    STACK_REPORT_DIR=$LW_REPORT_DIR STACK_FIRST_DAY=$first STACK_LAST_DAY=$last \
+    python -m pytest tests/stack -m stack -q -p no:cacheprovider
