@@ -1,0 +1,47 @@
+"""Quarantine and release raw partitions by rewriting their manifest (one atomic put).
+
+Every reader lists only ``committed`` manifests, so a quarantined partition is invisible to the
+build, the crawler's baseline and reports, while its files stay in place for inspection. A
+corrected re-crawl commits a fresh manifest, which releases it; so does ``release_partition``
+after a re-validation passes (e.g. once a suite learned a legitimate new enum value).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from likeness_watch.raw import Manifest, manifest_key, read_manifest
+from likeness_watch.raw.manifest import COMMITTED, QUARANTINED
+from likeness_watch.raw.writer import utc_now
+from likeness_watch.store import ObjectStore
+
+
+def _current(store: ObjectStore, validated: Manifest) -> Manifest | None:
+    """The partition's manifest now, if it is still the run that was validated (not re-crawled since)."""
+    current = read_manifest(store, validated.hub, date.fromisoformat(validated.dt))
+    return current if current is not None and current.run_id == validated.run_id else None
+
+
+def quarantine_partition(
+    store: ObjectStore, validated: Manifest, failed: list[str], reason: str
+) -> Manifest | None:
+    """Mark the validated run quarantined; None when a newer crawl replaced it meanwhile."""
+    current = _current(store, validated)
+    if current is None:
+        return None
+    quarantined = replace(
+        current, status=QUARANTINED, quarantine={"reason": reason, "failed": failed, "at": utc_now()}
+    )
+    store.put_bytes(manifest_key(current.hub, date.fromisoformat(current.dt)), quarantined.to_json())
+    return quarantined
+
+
+def release_partition(store: ObjectStore, validated: Manifest) -> Manifest | None:
+    """Make the validated run visible again; None when a newer crawl replaced it meanwhile."""
+    current = _current(store, validated)
+    if current is None:
+        return None
+    released = replace(current, status=COMMITTED, quarantine=None)
+    store.put_bytes(manifest_key(current.hub, date.fromisoformat(current.dt)), released.to_json())
+    return released

@@ -1,0 +1,122 @@
+"""Versioned expectation suites: YAML files under ``Settings.expectations``, one per layer and hub/table.
+
+The files are the single source of truth: every run builds its GX suites from them in an ephemeral
+context, so what is reviewed in git is exactly what runs. Besides GX's own keys (``name``,
+``expectations``), ``meta`` says what a suite validates: the layer, the hub (raw) or the table and
+query (warehouse), and which columns identify a row in failure reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LAYERS = ("raw", "staging", "marts")
+SEVERITIES = ("critical", "warning", "info")
+COLUMN_KWARGS = ("column", "column_A", "column_B")
+COLUMN_LIST_KWARGS = ("column_list", "column_set")
+
+
+class SuiteError(ValueError):
+    """A suite file is missing or malformed: a configuration error, not a data failure."""
+
+
+@dataclass(frozen=True)
+class SuiteSpec:
+    """One suite file, parsed."""
+
+    name: str
+    layer: str
+    version: int
+    meta: dict[str, Any]
+    expectations: list[dict[str, Any]]
+    path: Path
+
+    @property
+    def hub(self) -> str | None:
+        return self.meta.get("hub")
+
+    @property
+    def id_columns(self) -> list[str]:
+        """Columns that name a failing row in reports (e.g. ``model_id``)."""
+        return list(self.meta.get("id_columns") or self.meta.get("frame", {}).get("id_columns") or [])
+
+    def columns(self) -> list[str]:
+        """Every column the expectations mention, in first-mention order."""
+        seen: dict[str, None] = {}
+        for expectation in self.expectations:
+            seen.update(dict.fromkeys(_columns_in(expectation.get("kwargs", {}))))
+        return list(seen)
+
+    def gx_dict(self) -> dict[str, Any]:
+        """The suite in GX's own form (``ExpectationSuite(**spec.gx_dict())``)."""
+        return {"name": self.name, "meta": self.meta, "expectations": self.expectations}
+
+
+def _columns_in(kwargs: dict[str, Any]) -> Iterator[str]:
+    for key in COLUMN_KWARGS:
+        if isinstance(kwargs.get(key), str):
+            yield kwargs[key]
+    for key in COLUMN_LIST_KWARGS:
+        yield from kwargs.get(key) or []
+    if kwargs.get("row_condition"):
+        yield from _condition_columns(kwargs["row_condition"])
+
+
+def _condition_columns(condition: Any) -> Iterator[str]:
+    """Column names inside a serialised GX row condition (``{"column": {"name": ...}}``, nested)."""
+    if isinstance(condition, dict):
+        column = condition.get("column")
+        if isinstance(column, dict) and isinstance(column.get("name"), str):
+            yield column["name"]
+        for value in condition.values():
+            if isinstance(value, list | dict):
+                yield from _condition_columns(value)
+    elif isinstance(condition, list):
+        for item in condition:
+            yield from _condition_columns(item)
+
+
+def parse_suite(path: Path) -> SuiteSpec:
+    """Read and check one suite file (structure only; GX checks the expectations themselves)."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SuiteError(f"cannot read suite {path}: {exc}") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("expectations"), list):
+        raise SuiteError(f"suite {path} needs a name, meta and a list of expectations")
+    meta = doc.get("meta") or {}
+    layer = meta.get("layer")
+    if layer not in LAYERS:
+        raise SuiteError(f"suite {path}: meta.layer must be one of {', '.join(LAYERS)}")
+    for expectation in doc["expectations"]:
+        if expectation.get("severity", "critical") not in SEVERITIES:
+            raise SuiteError(f"suite {path}: severity must be one of {', '.join(SEVERITIES)}")
+    return SuiteSpec(
+        name=str(doc.get("name") or path.stem),
+        layer=layer,
+        version=int(meta.get("version", 1)),
+        meta=meta,
+        expectations=doc["expectations"],
+        path=path,
+    )
+
+
+def load_suites(directory: Path, layer: str | None = None) -> list[SuiteSpec]:
+    """All suites (or one layer's), sorted by file name."""
+    if not directory.is_dir():
+        raise SuiteError(f"no expectations directory at {directory} (set LW_EXPECTATIONS)")
+    specs = [parse_suite(path) for path in sorted(directory.glob("*/*.yml"))]
+    return [spec for spec in specs if layer is None or spec.layer == layer]
+
+
+def raw_suite(directory: Path, hub: str) -> SuiteSpec:
+    """The raw suite of one hub."""
+    for spec in load_suites(directory, "raw"):
+        if spec.hub == hub:
+            return spec
+    raise SuiteError(f"no raw suite for hub {hub!r} in {directory}/raw/")

@@ -1,0 +1,66 @@
+"""The versioned suite files: they parse, and each raw suite's drift check knows every column it uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from likeness_watch.hubs.registry import hub_names
+from likeness_watch.quality.suites import SuiteError, load_suites, parse_suite, raw_suite
+
+DRIFT = "expect_table_columns_to_match_set"
+
+
+def test_every_layer_has_suites_and_every_hub_a_raw_suite(settings):
+    specs = load_suites(settings.expectations)
+    assert {spec.layer for spec in specs} == {"raw", "staging", "marts"}
+    assert len({spec.name for spec in specs}) == len(specs)
+    assert {raw_suite(settings.expectations, hub).hub for hub in hub_names()} == set(hub_names())
+
+
+@pytest.mark.parametrize("hub", hub_names())
+def test_raw_drift_check_lists_every_column_the_suite_reads(settings, hub):
+    """Otherwise a column the suite itself needs would be reported as schema drift on every run."""
+    spec = raw_suite(settings.expectations, hub)
+    (drift,) = [e for e in spec.expectations if e["type"] == DRIFT]
+    assert drift["severity"] == "warning"
+    assert set(spec.columns()) <= set(drift["kwargs"]["column_set"])
+
+
+@pytest.mark.parametrize("hub", hub_names())
+def test_raw_suites_block_on_what_breaks_downstream(settings, hub):
+    spec = raw_suite(settings.expectations, hub)
+    critical = {
+        (e["type"], e["kwargs"].get("column")) for e in spec.expectations if e["severity"] == "critical"
+    }
+    assert ("expect_column_values_to_not_be_null", "model_id") in critical
+    assert ("expect_column_values_to_be_unique", "model_id") in critical
+    assert ("expect_table_row_count_to_equal", None) in critical
+    assert ("expect_table_row_count_to_be_between", None) in critical
+
+
+def test_columns_include_row_condition_columns(settings):
+    spec = raw_suite(settings.expectations, "civitai")
+    assert "tombstone" in spec.columns()
+    assert "record.stats.downloadCount" in spec.columns()
+
+
+def test_warehouse_suites_name_a_table_and_a_row_count_floor(settings):
+    for spec in load_suites(settings.expectations):
+        if spec.layer == "raw":
+            continue
+        assert spec.meta["table"]
+        types = {e["type"] for e in spec.expectations}
+        assert types & {"expect_table_row_count_to_be_between", "expect_table_row_count_to_equal"}, spec.name
+
+
+def test_malformed_suite_is_a_configuration_error(tmp_path):
+    bad = tmp_path / "raw" / "x.yml"
+    bad.parent.mkdir()
+    bad.write_text("name: x\nmeta: {layer: bronze}\nexpectations: []\n")
+    with pytest.raises(SuiteError, match="meta.layer"):
+        parse_suite(bad)
+    bad.write_text("name: x\nmeta: {layer: raw}\nexpectations: [{type: t, kwargs: {}, severity: fatal}]\n")
+    with pytest.raises(SuiteError, match="severity"):
+        parse_suite(bad)
+    with pytest.raises(SuiteError, match="no expectations directory"):
+        load_suites(tmp_path / "missing")
