@@ -158,9 +158,13 @@ wait_for 150 "Airflow api-server" curl -fsS "http://127.0.0.1:$api_port/api/v2/m
 say "Airflow on http://127.0.0.1:$api_port"
 
 expected_dags=$(find dags -maxdepth 1 -name 'lw_*.py' | wc -l)
-parsed() { [ "$(psql_q "select count(*) from dag where dag_id like 'lw\_%' and not is_stale")" -ge "$expected_dags" ]; }
+# Parsed (or failed to import: then stop at once, with the error).
+parsed() {
+    [ -n "$(psql_q "select 1 from import_error limit 1")" ] \
+        || [ "$(psql_q "select count(*) from dag where dag_id like 'lw\_%' and not is_stale")" -ge "$expected_dags" ]
+}
 wait_for 120 "$expected_dags DAGs parsed" parsed
-errors=$(psql_q "select filename || ': ' || left(stacktrace, 300) from import_error")
+errors=$(psql_q "select filename || ': ' || right(stacktrace, 400) from import_error")
 [ -z "$errors" ] || { echo "DAG import errors: $errors" >&2; exit 1; }
 say "DAGs: $(psql_q "select string_agg(dag_id, ' ' order by dag_id) from dag")"
 
