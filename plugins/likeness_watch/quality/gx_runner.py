@@ -75,11 +75,18 @@ class GxSession:
 
     def __init__(self, specs: Iterable[SuiteSpec]) -> None:
         import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
+        from great_expectations.data_context.types.base import (
+            DataContextConfig,
+            InMemoryStoreBackendDefaults,
+            ProgressBarsConfig,
+        )
 
         self._gx = gx
-        self.context = gx.get_context(mode="ephemeral")
-        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        config = DataContextConfig(
+            store_backend_defaults=InMemoryStoreBackendDefaults(),  # no default docs site in a temp dir
+            progress_bars=ProgressBarsConfig(globally=False),
+        )
+        self.context = gx.get_context(mode="ephemeral", project_config=config)
         self.suites = {
             spec.name: self.context.suites.add(gx.ExpectationSuite(**spec.gx_dict())) for spec in specs
         }

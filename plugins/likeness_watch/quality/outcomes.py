@@ -8,12 +8,14 @@ escaped again by every renderer (rich ``Text``, HTML).
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
 from likeness_watch.quality.summary import Outcome
 
 SHOWN_VALUES = 5
+_MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00$")
 MAX_VALUE_CHARS = 60
 
 
@@ -43,6 +45,10 @@ def _json_safe(value: Any) -> Any:
 
 def short(value: Any) -> str:
     """A value as safe, bounded text (JSON with non-ASCII and control characters escaped)."""
+    if isinstance(value, float) and value == value:
+        return f"{value:.4g}"
+    if isinstance(value, str) and _MIDNIGHT.match(value):
+        value = value[:10]  # a DuckDB date that went through pandas
     text = json.dumps(value, ensure_ascii=True, default=str)
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
 
