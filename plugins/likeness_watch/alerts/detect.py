@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from likeness_watch.alerts.completeness import MISSING, Completeness
+from likeness_watch.alerts.completeness import MISSING, NOT_STARTED, Completeness
 from likeness_watch.alerts.model import (
     ALL_HUBS,
     DATA_MISSING,
@@ -28,7 +28,7 @@ from likeness_watch.alerts.model import (
 from likeness_watch.alerts.names import name_key
 from likeness_watch.alerts.spikes import SpikeParams, score_series
 from likeness_watch.alerts.watchlist import WatchedPerson, matches
-from likeness_watch.raw.manifest import QUARANTINED
+from likeness_watch.raw.manifest import COMMITTED, QUARANTINED
 
 MODEL_COLUMNS = (
     "hub",
@@ -48,12 +48,13 @@ REUPLOAD_COLUMNS = (
     "sha256",
     "hub",
     "model_id",
-    "appeared_on",
+    "seen_on",
     "first_hub",
     "first_model_id",
     "after_takedown",
 )
-"""Columns of the ``reuploads`` frame: one row per later appearance of a file."""
+"""Columns of the ``reuploads`` frame (mart_reuploads): one row per appearance of a file on a model;
+``seen_on`` is the crawl day it was first observed there."""
 UNKNOWN_TARGETS = frozenset({"", "unknown", "none", "n/a"})
 
 
@@ -143,11 +144,15 @@ def _text(value: Any) -> str | None:
     return None if _missing(value) or value == "" else str(value)
 
 
-def count_frame(daily: pd.DataFrame, completeness: Completeness, start: date, end: date) -> pd.DataFrame:
-    """Day × hub counts of new likeness models; NaN where the partition is not committed.
+def count_frame(
+    daily: pd.DataFrame, completeness: Completeness, start: date, end: date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Day × hub counts of new likeness models, and the days each count covers.
 
-    A committed day absent from the mart counts 0 (nothing new); the ``all`` column is the sum
-    over hubs, NaN unless every hub that had started was committed that day.
+    Counts are NaN where the partition is not committed; a committed day absent from the mart
+    counts 0. Coverage is 1 plus the run of untrustworthy days just before (the crawl after a gap
+    catches up on them). The ``all`` column sums the hubs, and is NaN unless every hub that had
+    started was committed that day and none was catching up.
     """
     index = pd.date_range(start, end, freq="D")
     hubs = sorted(set(completeness.hubs) | set(daily["hub"]))
@@ -157,17 +162,24 @@ def count_frame(daily: pd.DataFrame, completeness: Completeness, start: date, en
         .reindex(index=index, columns=hubs)
         .fillna(0.0)
     )
-    for hub in hubs:
-        ok = [completeness.complete(hub, ts.date()) for ts in index]
-        table[hub] = table[hub].where(ok)
-    started = pd.DataFrame(
-        {hub: [completeness.status(hub, ts.date()) != "not_started" for ts in index] for hub in hubs},
+    statuses = pd.DataFrame(
+        {hub: [completeness.status(hub, ts.date()) for ts in index] for hub in hubs},
         index=index,
+        dtype=object,
     )
-    table[ALL_HUBS] = (
-        table[hubs].where(started).sum(axis=1, min_count=1).where(~(table[hubs].isna() & started).any(axis=1))
-    )
-    return table
+    exposure = pd.DataFrame(1.0, index=index, columns=hubs)
+    for hub in hubs:
+        gap = 0
+        for ts, status in statuses[hub].items():
+            exposure.loc[ts, hub] = 1.0 + gap
+            gap = gap + 1 if status in (MISSING, QUARANTINED) else 0
+    trusted = statuses == COMMITTED
+    started = statuses != NOT_STARTED
+    table = table.where(trusted)
+    complete_day = ~(started & ~trusted).any(axis=1) & ~(exposure > 1).any(axis=1)
+    table[ALL_HUBS] = table[hubs].where(started).sum(axis=1, min_count=1).where(complete_day)
+    exposure[ALL_HUBS] = 1.0
+    return table, exposure
 
 
 def spike_alerts(
@@ -180,14 +192,16 @@ def spike_alerts(
     """Spikes in new likeness models per hub and over all hubs."""
     if not days:
         return []
-    counts = count_frame(daily, completeness, days[0] - timedelta(days=config.history_days), days[-1])
+    counts, exposure = count_frame(
+        daily, completeness, days[0] - timedelta(days=config.history_days), days[-1]
+    )
     series_names = [c for c in counts.columns if c != ALL_HUBS]
     if len(series_names) > 1:
         series_names.append(ALL_HUBS)
     alerts = []
     wanted = pd.DatetimeIndex(days)
     for hub in series_names:
-        scores = score_series(counts[hub], config.spike).reindex(wanted)
+        scores = score_series(counts[hub], config.spike, exposure[hub]).reindex(wanted)
         for ts, row in scores[scores["spike"].fillna(False).astype(bool)].iterrows():
             day = ts.date()
             new = models[(models["first_seen"] == day) & models["is_likeness"].fillna(False).astype(bool)]
@@ -208,6 +222,7 @@ def spike_alerts(
                     top_models=model_refs(new, config.top_n),
                     details={
                         "baseline_median": float(row["baseline"]),
+                        "days_covered": int(row["days"]),
                         "dispersion": round(float(row["dispersion"]), 3),
                         "test": "negative binomial"
                         if row["dispersion"] > config.spike.overdispersion_ratio
@@ -314,11 +329,12 @@ def evasion_alerts(
     day: date,
     config: DetectionConfig,
 ) -> list[Alert]:
-    """Files removed from one hub that reappeared (on any hub) on ``day``, grouped per hub."""
+    """Files taken down on one hub and first seen again (on any hub) by the crawl of ``day``,
+    grouped per hub."""
     if reuploads.empty:
         return []
     today = reuploads[
-        (reuploads["appeared_on"] == day) & reuploads["after_takedown"].fillna(False).astype(bool)
+        (reuploads["seen_on"] == day) & reuploads["after_takedown"].fillna(False).astype(bool)
     ]
     alerts = []
     for hub, group in today.groupby("hub"):

@@ -115,10 +115,10 @@ def _reuploads(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.Dat
         return pd.DataFrame(columns=list(REUPLOAD_COLUMNS))
     frame = con.execute(
         f"select {', '.join(REUPLOAD_COLUMNS)} from mart_reuploads "  # noqa: S608
-        "where appeared_on::date between ? and ?",
+        "where seen_on::date between ? and ?",
         [start, end],
     ).df()
-    frame["appeared_on"] = _dates(frame["appeared_on"])
+    frame["seen_on"] = _dates(frame["seen_on"])
     frame["model_id"] = frame["model_id"].astype(str)
     return frame
 

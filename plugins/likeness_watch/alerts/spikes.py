@@ -71,25 +71,34 @@ def upper_tail(counts: np.ndarray, expected: np.ndarray, dispersion: np.ndarray,
     return np.where(dispersion > ratio, negbin, poisson)
 
 
-def score_series(counts: pd.Series, params: SpikeParams | None = None) -> pd.DataFrame:
+def score_series(
+    counts: pd.Series, params: SpikeParams | None = None, exposure: pd.Series | None = None
+) -> pd.DataFrame:
     """Score every day of a daily count series.
 
     ``counts`` is indexed by day; NaN marks a day whose data is missing or quarantined: it is
-    neither scored nor used in any baseline. Returns one row per day with ``count, baseline,
-    expected, dispersion, p_value, spike`` (days without enough history have NaN scores and
-    ``spike`` False).
+    neither scored nor used in any baseline. ``exposure`` (default 1) is how many days a count
+    covers: the first crawl after a gap also finds the models published during the gap, so its
+    expectation is the daily baseline times the days covered. Returns one row per day with
+    ``count, days, baseline, expected, dispersion, p_value, spike`` (days without enough history have
+    NaN scores and ``spike`` False).
     """
     params = params or SpikeParams()
     series = counts.astype(float).copy()
     series.index = pd.DatetimeIndex(series.index)
     series = series.asfreq("D")
-    history = series.shift(1)
+    days = pd.Series(1.0, index=series.index)
+    if exposure is not None:
+        covered = exposure.astype(float).copy()
+        covered.index = pd.DatetimeIndex(covered.index)
+        days = covered.reindex(series.index).fillna(1.0)
+    history = (series / days).shift(1)
     window = history.rolling(params.window_days, min_periods=params.min_history_days)
     baseline = window.median()
     mean = window.mean()
     dispersion = (window.var() / mean).where(mean > 0, 1.0)
     factor = weekday_factors(history, params) if params.weekday_factor else 1.0
-    expected = (baseline * factor).clip(lower=params.baseline_floor).where(baseline.notna())
+    expected = (baseline * factor).clip(lower=params.baseline_floor).where(baseline.notna()) * days
     p_value = pd.Series(
         upper_tail(
             series.to_numpy(),
@@ -107,6 +116,7 @@ def score_series(counts: pd.Series, params: SpikeParams | None = None) -> pd.Dat
     return pd.DataFrame(
         {
             "count": series,
+            "days": days,
             "baseline": baseline,
             "expected": expected,
             "dispersion": dispersion,

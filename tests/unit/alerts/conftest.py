@@ -37,7 +37,7 @@ MODEL_DEFAULTS: dict[str, Any] = {
     "classifier_version": "test",
     "trained_words": [],
 }
-REUPLOAD_DEFAULTS: dict[str, Any] = {"first_seen": None, "taken_down_on": None, "after_takedown": True}
+REUPLOAD_DEFAULTS: dict[str, Any] = {"appeared_on": None, "first_seen": None, "after_takedown": True}
 
 
 def days(start: date, n: int) -> list[date]:
@@ -96,7 +96,7 @@ def build_warehouse(
     })  # fmt: skip
     _create(con, "mart_reuploads", pd.DataFrame([{**REUPLOAD_DEFAULTS, **r} for r in reuploads]), {
         "sha256": "varchar", "hub": "varchar", "model_id": "varchar", "appeared_on": "date",
-        "first_hub": "varchar", "first_model_id": "varchar", "first_seen": "date", "taken_down_on": "date",
+        "seen_on": "date", "first_hub": "varchar", "first_model_id": "varchar", "first_seen": "date",
         "after_takedown": "boolean",
     })  # fmt: skip
     con.close()
@@ -108,11 +108,6 @@ def _no_channels(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ALERT_ENV:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LW_WATCHLIST", str(tmp_path / "watchlist.csv"))
-
-
-@pytest.fixture
-def model_defaults() -> dict[str, Any]:
-    return dict(MODEL_DEFAULTS)
 
 
 @pytest.fixture

@@ -91,12 +91,15 @@ def test_quarantined_or_missing_day_gives_data_missing_and_no_spike():
 
 def test_missing_days_in_the_window_do_not_distort_the_baseline():
     outage = {("civitai", d): "missing" for d in days(DAY - timedelta(days=10), 5)}
-    frame = count_frame(daily(), completeness(outage), START, DAY)
+    frame, exposure = count_frame(daily(), completeness(outage), START, DAY)
     assert (
         frame.loc[pd.Timestamp(DAY - timedelta(days=8)), "civitai"] != frame.loc[pd.Timestamp(DAY), "civitai"]
     )
     assert pd.isna(frame.loc[pd.Timestamp(DAY - timedelta(days=8)), ALL_HUBS])
     assert frame.loc[pd.Timestamp(DAY), ALL_HUBS] == 6
+    after_gap = pd.Timestamp(DAY - timedelta(days=5))
+    assert exposure.loc[after_gap, "civitai"] == 6 and exposure.loc[after_gap, "huggingface"] == 1
+    assert pd.isna(frame.loc[after_gap, ALL_HUBS])  # the total is not scored while a hub catches up
 
 
 def test_hub_not_yet_crawled_is_neither_missing_nor_part_of_the_total():
@@ -105,10 +108,20 @@ def test_hub_not_yet_crawled_is_neither_missing_nor_part_of_the_total():
         {},
         {"civitai": START, "huggingface": DAY},
     )
-    frame = count_frame(daily(), late, START, DAY)
+    frame, _ = count_frame(daily(), late, START, DAY)
     assert frame.loc[pd.Timestamp(DAY - timedelta(days=1)), ALL_HUBS] == 3
     assert frame.loc[pd.Timestamp(DAY), ALL_HUBS] == 6
     assert detect(inputs(completeness=late), [DAY - timedelta(days=1)]) == []
+
+
+def test_catch_up_after_a_gap_is_expected_to_be_bigger():
+    """Two missing days: the next crawl finds three days of new models; not a spike."""
+    gap = {("civitai", DAY - timedelta(days=k)): "missing" for k in (1, 2)}
+    alerts = detect(inputs(daily=daily({("civitai", DAY): 10}), completeness=completeness(gap)), [DAY])
+    assert alerts == []
+    bigger = detect(inputs(daily=daily({("civitai", DAY): 40}), completeness=completeness(gap)), [DAY])
+    assert kinds(bigger) == [("spike", "civitai")]
+    assert bigger[0].expected == 9 and bigger[0].details["days_covered"] == 3
 
 
 def test_target_cluster_fires_once_when_the_threshold_is_reached():
@@ -182,7 +195,7 @@ def test_watchlist_match_alerts_on_any_new_model_whatever_the_volume():
 def test_takedown_evasion_groups_reappeared_files_per_hub():
     reuploads = pd.DataFrame(
         [
-            {"sha256": sha, "hub": "huggingface", "model_id": f"u/{sha[0]}", "appeared_on": DAY,
+            {"sha256": sha, "hub": "huggingface", "model_id": f"u/{sha[0]}", "seen_on": DAY,
              "first_hub": "civitai", "first_model_id": first, "after_takedown": after}
             for sha, first, after in (("aa", "1", True), ("bb", "2", True), ("cc", "3", False))
         ]

@@ -58,6 +58,17 @@ def test_missing_days_are_not_scored_and_not_in_the_baseline():
     assert scores.iloc[-2]["baseline"] == 2.0
 
 
+def test_exposure_scales_the_expectation_of_catch_up_days():
+    values = series([4.0] * 30 + [np.nan, 12.0, 4.0])
+    exposure = pd.Series(1.0, index=values.index)
+    exposure.iloc[-2] = 2.0  # the day after the gap covers two days
+    scores = score_series(values, exposure=exposure)
+    assert scores.iloc[-2]["expected"] == 8 and not scores.iloc[-2]["spike"]
+    assert score_series(values).iloc[-2]["spike"]  # without exposure the catch-up looks like a spike
+    values.iloc[-2] = 30.0
+    assert score_series(values, exposure=exposure).iloc[-2]["spike"]
+
+
 def test_not_enough_history_means_no_score():
     scores = score_series(series([1.0] * 10 + [40]))
     assert scores["p_value"].isna().all()

@@ -1,0 +1,96 @@
+"""Reading the marts and the raw manifests, and a whole run on a hand-made warehouse."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from likeness_watch.alerts import history
+from likeness_watch.alerts.completeness import read_completeness
+from likeness_watch.alerts.marts import MartsMissing, read_inputs
+from likeness_watch.alerts.run import latest_days, run_alerts_range
+from likeness_watch.settings import Settings
+
+START, DAY = date(2025, 4, 1), date(2025, 5, 10)
+EVE = DAY - timedelta(days=1)
+ALL_DAYS = [START + timedelta(days=i) for i in range((DAY - START).days + 1)]
+
+
+@pytest.fixture
+def warehouse(settings: Settings, make_warehouse, lake, tmp_path: Path) -> Settings:
+    for hub in ("civitai", "huggingface"):
+        lake.commit(hub, ALL_DAYS)
+    lake.quarantine("huggingface", EVE, reason="schema drift: 41 items without id")
+    Path(settings.watchlist).write_text("name,aliases\nZoë Álvarez,\n")
+    make_warehouse(
+        {hub: dict.fromkeys(ALL_DAYS, 1) for hub in ("civitai", "huggingface")},
+        models=[
+            {"hub": "civitai", "model_id": "123", "name": "pretty lady", "first_seen": DAY,
+             "trained_words": ["zoealvarez", "1girl"], "is_likeness": False},
+            {"hub": "huggingface", "model_id": "u/copy", "name": "Copy LoRA", "first_seen": DAY},
+            {"hub": "huggingface", "model_id": "u/q", "name": "Zoe Alvarez", "first_seen": EVE},
+        ],
+        reuploads=[
+            {"sha256": "ab" * 32, "hub": "huggingface", "model_id": "u/copy", "appeared_on": START,
+             "seen_on": DAY, "first_hub": "civitai", "first_model_id": "77", "after_takedown": True},
+        ],
+    )  # fmt: skip
+    return settings
+
+
+def test_inputs_are_read_with_links_lists_and_dates(warehouse: Settings, store):
+    con = duckdb.connect(str(warehouse.warehouse), read_only=True)
+    inputs = read_inputs(con, DAY, DAY, 30, read_completeness(store), [])
+    con.close()
+    model = inputs.models.set_index("model_id").loc["123"]
+    assert model["url"] == "https://civitai.com/models/123"
+    assert list(model["trained_words"]) == ["zoealvarez", "1girl"]
+    assert model["first_seen"] == DAY
+    assert inputs.reuploads["seen_on"].tolist() == [DAY]
+    assert inputs.completeness.status("huggingface", EVE) == "quarantined"
+    assert inputs.completeness.reasons[("huggingface", EVE)].startswith("schema drift")
+
+
+def test_run_finds_watchlist_evasion_and_missing_data_and_records_once(warehouse: Settings):
+    run = run_alerts_range(warehouse, EVE, DAY)
+    found = {(a.kind, a.hub, a.day) for a in run.alerts}
+    assert found == {
+        ("data_missing", "huggingface", EVE),
+        ("watchlist_match", "civitai", DAY),  # by trigger word, although not classified likeness
+        ("takedown_evasion", "huggingface", DAY),
+    }  # the watchlisted model on the quarantined day is not trusted
+    evasion = next(a for a in run.alerts if a.kind == "takedown_evasion")
+    assert (
+        evasion.top_models[0].name == "Copy LoRA"
+        and evasion.top_models[0].url == "https://huggingface.co/u/copy"
+    )
+    assert len(run.new) == 3 and len(run.outbox) == 3
+    payload = json.loads(Path(run.outbox[0]).read_text())
+    assert payload["alert_id"] == Path(run.outbox[0]).stem
+
+    again = run_alerts_range(warehouse, EVE, DAY)
+    assert again.new == [] and [a.alert_id for a in again.alerts] == [a.alert_id for a in run.alerts]
+    con = duckdb.connect(str(warehouse.warehouse), read_only=True)
+    assert con.execute("select count(*) from alerts").fetchone() == (3,)
+    assert history.delivery_counts(con) == {}  # no channel configured: outbox only
+    con.close()
+
+
+def test_dry_run_touches_nothing(warehouse: Settings):
+    run = run_alerts_range(warehouse, DAY, DAY, dry_run=True)
+    assert run.alerts and run.new == [] and run.outbox == []
+    assert not Path(warehouse.outbox).exists()
+
+
+def test_latest_days_cover_the_end_of_the_marts(warehouse: Settings):
+    assert latest_days(warehouse, lookback=3) == (DAY - timedelta(days=2), DAY)
+
+
+def test_missing_marts_are_a_clear_error(settings: Settings, store):
+    duckdb.connect(str(settings.warehouse)).close()
+    with pytest.raises(MartsMissing, match="likeness-watch build"):
+        run_alerts_range(settings, DAY, DAY)
