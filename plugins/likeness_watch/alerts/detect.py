@@ -333,9 +333,7 @@ def evasion_alerts(
     grouped per hub."""
     if reuploads.empty:
         return []
-    today = reuploads[
-        (reuploads["seen_on"] == day) & reuploads["after_takedown"].fillna(False).astype(bool)
-    ]
+    today = reuploads[(reuploads["seen_on"] == day) & reuploads["after_takedown"].fillna(False).astype(bool)]
     alerts = []
     for hub, group in today.groupby("hub"):
         if not completeness.complete(str(hub), day):
