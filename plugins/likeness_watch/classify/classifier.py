@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import permutations
 from typing import Any
 
 from likeness_watch.classify.lexicon import Cue, Lexicon, load_lexicon, name_key
@@ -25,6 +26,7 @@ from likeness_watch.classify.names import (
     PersonName,
     find_person_name,
     is_generic_subject,
+    name_shaped_parts,
     title_segments,
 )
 from likeness_watch.classify.signals import as_bool, as_int, as_str_list, as_text
@@ -35,24 +37,25 @@ RULES_VERSION = "1.0.0"
 THRESHOLD = 2.5
 """Score at which a model counts as a likeness model (confidence 0.5)."""
 
-POI_FLAG = 8.0  # Civitai moderators/creators mark real people: near-decisive.
+POI_FLAG = 10.0  # Civitai moderators/creators mark real people: decisive but for tools (type gate).
 SOURCE_WEIGHT = {"tag": 1.0, "name": 1.0, "trigger": 0.8, "desc": 0.7}
 LIKENESS_CUE = {"lk_strong": 3.0, "lk_medium": 2.0, "lk_tag_only": 1.5}
 SECOND_CUE_BONUS = 0.5
 NAME_SHAPE = {PERSON: 2.5, CJK: 2.0, SURNAME: 2.0, CAPITALISED: 1.5, MONONYM: 1.0}
 TRIGGER_PERSON = 2.0  # trigger word is a (lexicon-backed) person name the title does not show
-TRIGGER_MATCHES_NAME = 1.0
-INSTANCE_PERSON = 1.5  # DreamBooth-style "photo of sks woman"
+TRIGGER_MATCHES_NAME = 0.5
+INSTANCE_TOKEN = 2.5  # DreamBooth recipe for one subject: "photo of sks woman", "ohwx man"
+INSTANCE_PERSON = 1.5  # the same shape with a less certain binder ("kmz woman")
+TRIGGER_NAMED_TITLE = 2.0  # the title spells its own two-word trigger ("milena-sobolova" / "milena sobolova")
 DESC_PERSON = 1.0
 SUPPORT = 0.5  # realistic look; a person-class tag next to a name
 FICTIONAL = {"tag": 3.0, "name": 3.0, "trigger": 2.0, "desc": 1.5}
 FRANCHISE = {"tag": 3.5, "name": 3.5, "trigger": 3.5, "desc": 2.0}
-SECOND_FICTION_BONUS = 1.0
+MORE_CUES_BONUS = (1.0, 2.0)  # a second, and a third or more, distinct fiction / non-subject cue
 EXPLICIT_REAL_DISCOUNT = 0.5  # "real person"/"cosplayer" halves fiction penalties
-BOORU_PROMPT = ((4, 2.5), (2, 1.5))  # (distinct booru tags, penalty)
+BOORU_PROMPT = ((4, 2.5), (2, 1.5))  # (distinct booru tags, penalty); one as a hub tag is enough
 NON_SUBJECT = {"tag": 2.5, "name": 2.5, "trigger": 1.0}
 GENERIC_SUBJECT = 3.0
-ANIME_BASE_MODEL = 1.0
 NON_PERSON_TYPE = 8.0
 STEEPNESS = 1.1  # logistic slope turning the score into a confidence
 
@@ -92,7 +95,8 @@ class Triggers:
 
     person: PersonName | None = None
     instance_class: str | None = None  # "female" / "male" / "neutral" for "photo of sks woman"
-    keys: list[str] = field(default_factory=list)
+    instance_token: bool = False  # the binder is a known DreamBooth token (sks, ohwx, ...)
+    names: list[tuple[str, ...]] = field(default_factory=list)  # name-shaped phrases, as letter keys
 
 
 class Score:
@@ -132,7 +136,7 @@ def classify(signals: Mapping[str, Any]) -> dict[str, Any]:
     for reading in readings:
         evidence.add("trigger", reading.cues)
     desc_tokens = description_words(description)
-    evidence.add("desc", lexicon.scan(desc_tokens))
+    evidence.add("desc", _description_cues(desc_tokens, lexicon))
     if description and has_cjk(description):
         evidence.add("desc", lexicon.scan_cjk(strip_html(description)))
 
@@ -147,12 +151,16 @@ def classify(signals: Mapping[str, Any]) -> dict[str, Any]:
     if poi:
         score.add(POI_FLAG, "poi_flag")
     _likeness_cues(score, evidence, generic)
-    _name_evidence(score, evidence, person, triggers, desc_person, tags, lexicon)
+    title = TitleKeys(
+        "".join(name_key(token) for segment in segments for token in segment),
+        name_shaped_parts(segments, lexicon),
+    )
+    _name_evidence(score, evidence, person, triggers, desc_person, title, tags, lexicon)
     _negative_evidence(score, evidence, signals, generic, lexicon)
 
     confidence = 1.0 / (1.0 + math.exp(-STEEPNESS * (score.value - THRESHOLD)))
     is_likeness = score.value >= THRESHOLD
-    nsfw_reasons = _nsfw_reasons(evidence, signals, desc_tokens, lexicon)
+    nsfw_reasons = _nsfw_reasons(evidence, signals)
     decision: dict[str, Any] = {
         "is_likeness": is_likeness,
         "likeness_confidence": round(confidence, 4),
@@ -192,6 +200,18 @@ def _tags_cues(tags: tuple[str, ...]) -> tuple[Cue, ...]:
     return tuple(cue for tag in tags for cue in _text_cues(tag, lexicon))
 
 
+_NEGATABLE = frozenset({"lk_strong", "lk_medium", "explicit_real", "nsfw"})
+
+
+def _description_cues(tokens: list[str], lexicon: Lexicon) -> list[Cue]:
+    """Description cues; likeness and NSFW terms only where not negated ("not a real person")."""
+    cues = lexicon.scan(tokens)
+    if not any(category in _NEGATABLE for category, _ in cues):
+        return cues
+    kept = lexicon.unnegated(tokens, _NEGATABLE)
+    return [cue for cue in cues if cue[0] not in _NEGATABLE or cue in kept]
+
+
 def _text_cues(text: str, lexicon: Lexicon) -> list[Cue]:
     cues = lexicon.scan(words(text))
     if has_cjk(text):
@@ -200,24 +220,38 @@ def _text_cues(text: str, lexicon: Lexicon) -> list[Cue]:
 
 
 def _likeness_cues(score: Score, evidence: Evidence, generic: bool) -> None:
-    scored = []
-    for source, source_weight in SOURCE_WEIGHT.items():
-        if source == "name" and generic:
-            continue  # "Instagram Girl Style" names a look, not an influencer
-        for category, weight in LIKENESS_CUE.items():
-            if category == "lk_tag_only" and source != "tag":
-                continue
-            for value in evidence.get(source, category):
-                scored.append((weight * source_weight, f"{source}:{value}"))
-    score.best_of(_distinct(scored), SECOND_CUE_BONUS)
+    # A generic title ("Instagram Girl Style") names a look, not an influencer.
+    score.best_of(
+        _weighed(evidence, _LIKENESS_WEIGHTS, "{}:{}", skip="name" if generic else ""), SECOND_CUE_BONUS
+    )
 
 
-def _distinct(scored: list[tuple[float, str]]) -> list[tuple[float, str]]:
-    """One entry per reason code, keeping the highest weight (a term may sit in two lists)."""
+_LIKENESS_WEIGHTS = {
+    category: {
+        source: weight * source_weight
+        for source, source_weight in SOURCE_WEIGHT.items()
+        if category != "lk_tag_only" or source == "tag"
+    }
+    for category, weight in LIKENESS_CUE.items()
+}
+_FICTION_WEIGHTS = {"fictional": FICTIONAL}
+_NON_SUBJECT_WEIGHTS = {"non_subject": NON_SUBJECT}
+
+
+def _weighed(
+    evidence: Evidence, weights: Mapping[str, Mapping[str, float]], reason: str, skip: str = ""
+) -> list[tuple[float, str]]:
+    """(weight, reason) per distinct cue of the weighted categories, highest weight per reason."""
     best: dict[str, float] = {}
-    for weight, reason in scored:
-        best[reason] = max(weight, best.get(reason, 0.0))
-    return [(weight, reason) for reason, weight in best.items()]
+    for (source, category), values in evidence.hits.items():
+        weight = weights.get(category, {}).get(source)
+        if weight is None or source == skip:
+            continue
+        for value in values:
+            code = reason.format(source, value)
+            if weight > best.get(code, 0.0):
+                best[code] = weight
+    return [(weight, code) for code, weight in best.items()]
 
 
 def _name_evidence(
@@ -226,19 +260,24 @@ def _name_evidence(
     person: PersonName | None,
     triggers: Triggers,
     desc_person: PersonName | None,
+    title: TitleKeys,
     tags: list[str],
     lexicon: Lexicon,
 ) -> None:
     if person:
         reason = "name_pattern:person_lora" if person.kind == PERSON else f"name_pattern:{person.kind}_name"
         score.add(NAME_SHAPE[person.kind], reason)
-        if person.kind != CAPITALISED and any(_same_person(person.key, key) for key in triggers.keys):
+        if person.kind != CAPITALISED and any(_spells(parts, person.key) for parts in triggers.names):
             score.add(TRIGGER_MATCHES_NAME, "trigger:matches_name")
     elif triggers.person and triggers.person.kind in (PERSON, CJK, SURNAME):
         score.add(TRIGGER_PERSON, "trigger:person_name")
+    elif _title_is_trigger_name(title, triggers):
+        score.add(TRIGGER_NAMED_TITLE, "name_pattern:trigger_name")
     elif desc_person:
         score.add(DESC_PERSON, "desc:person_name")
-    if triggers.instance_class:
+    if triggers.instance_token:
+        score.add(INSTANCE_TOKEN, "trigger:instance_token")
+    elif triggers.instance_class:
         score.add(INSTANCE_PERSON, "trigger:instance_person")
     if evidence.anywhere("realistic", ("tag", "name")):
         score.add(SUPPORT, "support:realistic")
@@ -247,8 +286,30 @@ def _name_evidence(
         score.add(SUPPORT, "support:person_class_tag")
 
 
-def _same_person(name: str, trigger: str) -> bool:
-    return len(trigger) >= 4 and (trigger == name or trigger in name or name in trigger)
+@dataclass(frozen=True)
+class TitleKeys:
+    """The title as letters only ("liorawickhart..."), and its name-shaped words if it has 2–3."""
+
+    key: str
+    parts: tuple[str, ...]
+
+
+def _title_is_trigger_name(title: TitleKeys, triggers: Triggers) -> bool:
+    """The model is named after its own trigger, a two- or three-word name, in any spelling."""
+    for parts in triggers.names:
+        if len(parts) >= 2 and _spells(parts, title.key):
+            return True
+        if title.parts and _spells(title.parts, "".join(parts)):
+            return True
+    return False
+
+
+def _spells(parts: tuple[str, ...], key: str) -> bool:
+    """Whether ``key`` contains the name ``parts`` in some order ("kwon da won" in "dawonkwon")."""
+    joined = "".join(parts)
+    if len(joined) < 4:
+        return False
+    return any("".join(order) in key for order in permutations(parts)) if len(parts) <= 3 else joined in key
 
 
 def _negative_evidence(
@@ -259,44 +320,37 @@ def _negative_evidence(
         score.add(-NON_PERSON_TYPE, f"neg:type:{kind}")
     discount = EXPLICIT_REAL_DISCOUNT if evidence.anywhere("explicit_real", ("tag", "name")) else 1.0
     fiction = [
-        (weight * discount, f"neg:{source}:{value}")
-        for source, weight in FICTIONAL.items()
-        for value in evidence.get(source, "fictional")
+        (weight * discount, code) for weight, code in _weighed(evidence, _FICTION_WEIGHTS, "neg:{}:{}")
     ]
-    score.best_of(_distinct(fiction), SECOND_FICTION_BONUS * discount, sign=-1.0)
+    score.best_of(fiction, _more_cues_bonus(fiction) * discount, sign=-1.0)
     franchise = [weight for source, weight in FRANCHISE.items() if evidence.get(source, "franchise")]
     if franchise:
         score.add(-max(franchise) * discount, "neg:fictional_franchise")
     booru = {value for source in ("tag", "trigger") for value in evidence.get(source, "booru")}
     for count, penalty in BOORU_PROMPT:
-        if len(booru) >= count:
+        if len(booru) >= count or (penalty == BOORU_PROMPT[-1][1] and evidence.get("tag", "booru")):
             score.add(-penalty, "neg:booru_prompt")
             break
-    non_subject = [
-        (weight, f"neg:{source}:{value}")
-        for source, weight in NON_SUBJECT.items()
-        for value in evidence.get(source, "non_subject")
-    ]
-    score.best_of(_distinct(non_subject), SECOND_CUE_BONUS, sign=-1.0)
+    non_subject = _weighed(evidence, _NON_SUBJECT_WEIGHTS, "neg:{}:{}")
+    score.best_of(non_subject, _more_cues_bonus(non_subject), sign=-1.0)
     if generic:
         score.add(-GENERIC_SUBJECT, "neg:generic_subject")
-    if _anime_base_model(as_text(signals.get("base_model"))):
-        score.add(-ANIME_BASE_MODEL, "neg:anime_base_model")
+
+
+def _more_cues_bonus(cues: list[tuple[float, str]]) -> float:
+    """Independent cues of the same kind add up, with diminishing weight."""
+    return MORE_CUES_BONUS[min(len(cues), 3) - 2] if len(cues) >= 2 else 0.0
 
 
 @dataclass(frozen=True)
 class TriggerReading:
-    """One trigger phrase: its cues, a DreamBooth binding ("sks woman"), a name, a compact key."""
+    """One trigger phrase: its cues, a DreamBooth binding ("sks woman"), a name, its name-shaped words."""
 
     cues: tuple[Cue, ...]
     instance_class: str | None
+    instance_token: bool
     person: PersonName | None
-    key: str
-
-
-@lru_cache(maxsize=1024)
-def _anime_base_model(base_model: str) -> bool:
-    return not load_lexicon().anime_base_models.isdisjoint(words(base_model))
+    name_parts: tuple[str, ...]
 
 
 @lru_cache(maxsize=131_072)
@@ -308,10 +362,20 @@ def _read_trigger(text: str) -> TriggerReading:
     binder, noun = subject[:-1], subject[-1] if subject else ""
     if 1 <= len(binder) <= 3 and noun in lexicon.class_nouns and all(_is_binder(t, lexicon) for t in binder):
         instance_class = lexicon.class_nouns[noun]
+    instance_token = instance_class is not None and any(t in lexicon.instance_tokens for t in binder)
     names = [token for token in subject if token not in lexicon.class_nouns]
     person = find_person_name([names], lexicon, cased=False) if names else None
-    key = "".join(name_key(token) for token in names if token not in lexicon.instance_tokens)
-    return TriggerReading(tuple(_text_cues(text, lexicon)), instance_class, person, key)
+    name_parts = tuple(name_key(token) for token in names if not _is_stop_word(token, lexicon))
+    if len(name_parts) != len(names) or not all(len(part) >= 2 for part in name_parts):
+        name_parts = ()  # only phrases made entirely of name-shaped words
+    cues = tuple(_text_cues(text, lexicon))
+    if all(token in lexicon.generic_words or token in lexicon.name_noise for token in tokens):
+        cues = tuple(cue for cue in cues if cue[0] not in _LIKENESS_WEIGHTS)  # "realistic instagram girl"
+    return TriggerReading(cues, instance_class, instance_token, person, name_parts[:4])
+
+
+def _is_stop_word(token: str, lexicon: Lexicon) -> bool:
+    return token in lexicon.name_stop or token in lexicon.instance_tokens or not token.isalpha()
 
 
 def _triggers(readings: list[TriggerReading]) -> Triggers:
@@ -319,10 +383,11 @@ def _triggers(readings: list[TriggerReading]) -> Triggers:
     for reading in readings:
         if reading.instance_class and triggers.instance_class is None:
             triggers.instance_class = reading.instance_class
+        triggers.instance_token |= reading.instance_token
         if reading.person and (triggers.person is None or reading.person.kind == PERSON):
             triggers.person = reading.person
-        if reading.key:
-            triggers.keys.append(reading.key)
+        if reading.name_parts:
+            triggers.names.append(reading.name_parts)
     return triggers
 
 
@@ -335,7 +400,7 @@ def _is_binder(token: str, lexicon: Lexicon) -> bool:
 
 def _description_person(description: str, lexicon: Lexicon) -> PersonName | None:
     """A name right after "singer"/"LoRA of" in the description, for titles that hide the name."""
-    match = _DESC_NAME.search(strip_html(description[: DESCRIPTION_CHARS * 4])[:DESCRIPTION_CHARS])
+    match = _DESC_NAME.search(strip_html(description[: DESCRIPTION_CHARS * 2])[:DESCRIPTION_CHARS])
     if not match:
         return None
     person = find_person_name([match.group(1).split()], lexicon)
@@ -343,7 +408,8 @@ def _description_person(description: str, lexicon: Lexicon) -> PersonName | None
 
 
 def _gender(evidence: Evidence, target: PersonName | None, triggers: Triggers) -> tuple[str, float]:
-    weights = {"tag": 2.0, "name": 2.0, "trigger": 2.0, "desc": 1.0}
+    # Trigger words count only through their class noun ("sks woman"): in "lu man" "man" is a name.
+    weights = {"tag": 2.0, "name": 2.0, "desc": 1.0}
     female = sum(weight for source, weight in weights.items() if evidence.get(source, "female"))
     male = sum(weight for source, weight in weights.items() if evidence.get(source, "male"))
     if triggers.instance_class == "female":
@@ -401,17 +467,12 @@ def _prominence(evidence: Evidence) -> str:
     return "private_or_unknown"
 
 
-def _nsfw_reasons(
-    evidence: Evidence, signals: Mapping[str, Any], desc_tokens: list[str], lexicon: Lexicon
-) -> list[str]:
+def _nsfw_reasons(evidence: Evidence, signals: Mapping[str, Any]) -> list[str]:
     reasons = []
     if as_bool(signals.get("nsfw")):
         reasons.append("nsfw_flag")
     level = as_int(signals.get("nsfw_level")) or 0
     reasons += [reason for bit, reason in NSFW_LEVEL_BITS if level & bit]
-    for source in ("tag", "name", "trigger"):
+    for source in ("tag", "name", "trigger", "desc"):
         reasons += [f"{source}:{value}" for value in evidence.get(source, "nsfw")]
-    if evidence.get("desc", "nsfw"):
-        unnegated = dict.fromkeys(lexicon.unnegated(desc_tokens, "nsfw"))
-        reasons += [f"desc:{value}" for value in unnegated]
     return reasons

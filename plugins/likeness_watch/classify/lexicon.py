@@ -52,9 +52,8 @@ class Lexicon:
     generic_words: frozenset[str]
     instance_tokens: frozenset[str]
     class_nouns: Mapping[str, str]
-    nsfw_negations: frozenset[str]
+    negations: frozenset[str]
     non_person_types: frozenset[str]
-    anime_base_models: frozenset[str]
 
     def scan(self, tokens: Sequence[str]) -> list[Cue]:
         """Cues of all lexicon terms occurring in ``tokens`` (whole words / word sequences)."""
@@ -74,16 +73,17 @@ class Lexicon:
         """Cues of CJK terms, matched as substrings (those scripts do not separate words)."""
         return [cue for term, cue in self.cjk_terms if term in text]
 
-    def unnegated(self, tokens: Sequence[str], category: str) -> list[str]:
-        """Values of ``category`` terms not preceded within three words by a negation ("no nsfw")."""
-        found = []
+    def unnegated(self, tokens: Sequence[str], categories: frozenset[str]) -> set[Cue]:
+        """Cues of ``categories`` occurring at least once without a negation in the four words before
+        ("no nsfw please", "not based on any real person")."""
+        found: set[Cue] = set()
         size = len(tokens)
         for i in range(size):
             for length in range(1, min(self.max_phrase, size - i) + 1):
                 key = tokens[i] if length == 1 else " ".join(tokens[i : i + length])
-                for cue_category, value in self.terms.get(key, ()):
-                    if cue_category == category and self.nsfw_negations.isdisjoint(tokens[max(0, i - 3) : i]):
-                        found.append(value)
+                for cue in self.terms.get(key, ()):
+                    if cue[0] in categories and self.negations.isdisjoint(tokens[max(0, i - 4) : i]):
+                        found.add(cue)
         return found
 
 
@@ -203,7 +203,6 @@ def load_lexicon() -> Lexicon:
         generic_words=frozenset(_split_words(raw["generic_subject"])),
         instance_tokens=frozenset(raw["instance_tokens"]),
         class_nouns=class_nouns,
-        nsfw_negations=frozenset(_split_words(raw["nsfw_negations"])),
+        negations=frozenset(_split_words(raw["negations"])),
         non_person_types=frozenset(normalise(kind) for kind in raw["non_person_types"]),
-        anime_base_models=frozenset(_split_words(raw["anime_base_models"])),
     )

@@ -28,7 +28,10 @@ _SEGMENT_BREAK = re.compile(
     r"[\[\](){}<>|/\\:;,~•·+!?&\"“”«»【】「」『』（）《》〈〉｜：；，、。！？]|\s[-–—=]+\s*|[-–—=]+\s|\.\s"
 )
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_VERSION = re.compile(r"^(?:v|ver|version|e|ep|r)?\d[\w.]*$|^v\d", re.IGNORECASE)
+# Versions, epochs, sizes and base-model tags: "v2", "e10", "1.5", "SD1.5", "XL1.0".
+_VERSION = re.compile(
+    r"^(?:v|ver|version|e|ep|r)?\d[\w.]*$|^v\d|^(?:sd|sdxl|xl|sd3|il|flux)[\d._]+$", re.IGNORECASE
+)
 # Anything but letters, digits, spaces and punctuation: emoji, ™, ©, ...
 _SYMBOL = re.compile(
     r"[^\w\s\-'’.,:;|/\\()\[\]{}<>!?&\"“”«»#*~•·+=–—"
@@ -86,9 +89,22 @@ def title_segments(title: str, hub: str, lexicon: Lexicon) -> list[list[str]]:
 
 
 def is_generic_subject(segments: list[list[str]], lexicon: Lexicon) -> bool:
-    """True when every word is a generic look word: "Realistic Asian Girl", "Korean Doll Likeness"."""
+    """True when every word is a generic look word: "Realistic Asian Girl", "Korean Doll Likeness".
+
+    CJK descriptor terms ("真人写真 明星") are ignored: they describe, they do not name anyone.
+    """
     tokens = [_folded(token) for segment in segments for token in segment]
-    return bool(tokens) and all(token in lexicon.generic_words for token in tokens)
+    words = [token for token in tokens if not (not token.isascii() and _is_stop(token, lexicon))]
+    return bool(words) and all(token in lexicon.generic_words for token in words)
+
+
+def name_shaped_parts(segments: list[list[str]], lexicon: Lexicon) -> tuple[str, ...]:
+    """Letter keys of the first segment made of 2–3 name-shaped words ("liora", "quillford"), if any."""
+    for segment in segments:
+        tokens = [token for token in segment if not _is_stop(_folded(token), lexicon)]
+        if 2 <= len(tokens) <= 3 and all(token.isalpha() and len(token) >= 2 for token in tokens):
+            return tuple(name_key(token) for token in tokens)
+    return ()
 
 
 def find_person_name(segments: list[list[str]], lexicon: Lexicon, cased: bool = True) -> PersonName | None:
@@ -113,7 +129,9 @@ def _read_segment(segment: list[str], lexicon: Lexicon, cased: bool) -> PersonNa
     keys = [name_key(token) for token in tokens]
     given = _given(keys, lexicon)
     surname_countries = [lexicon.surnames[key] for key in keys if key in lexicon.surnames]
-    countries = surname_countries[0] if len(surname_countries) == 1 and len(surname_countries[0]) == 1 else ()
+    # A surname used in one country only is a hint; "Lee" (KR, CN, US, GB) is none.
+    single = {countries[0] for countries in surname_countries if len(countries) == 1}
+    countries = (single.pop(),) if len(single) == 1 else ()
     display = title_case(" ".join(tokens))
     key = "".join(keys)
     if given and 2 <= len(tokens) <= 4 and (len(tokens) < 4 or surname_countries):
@@ -137,9 +155,8 @@ def _is_stop(token: str, lexicon: Lexicon) -> bool:
 
 def _given(keys: list[str], lexicon: Lexicon) -> tuple[str, tuple[str, ...]] | None:
     """Given-name entry of the first or last token (or two tokens, as in "Seo Yeon Kim")."""
-    candidates = [keys[0], keys[-1]]
-    if len(keys) >= 2:
-        candidates += [keys[0] + keys[1], keys[-2] + keys[-1]]
+    candidates = [keys[0] + keys[1], keys[-2] + keys[-1]] if len(keys) >= 2 else []
+    candidates += [keys[0], keys[-1]]
     for key in candidates:
         if key in lexicon.given_names:
             return lexicon.given_names[key]

@@ -22,9 +22,11 @@ def normalise(text: str) -> str:
 
 def strip_html(text: str) -> str:
     """Visible text of an HTML fragment (script/style bodies dropped, entities decoded)."""
-    if "<" not in text and "&" not in text:
-        return text
-    return html.unescape(_TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", text)))
+    if "<" in text:
+        if "<s" in text or "<S" in text:
+            text = _SCRIPT_OR_STYLE.sub(" ", text)
+        text = _TAG.sub(" ", text)
+    return html.unescape(text) if "&" in text else text
 
 
 def words(text: str) -> list[str]:
@@ -43,7 +45,7 @@ def description_words(description: str | None) -> list[str]:
     """Words of the first ``DESCRIPTION_CHARS`` characters of a (possibly HTML) description."""
     if not description:
         return []
-    return words(strip_html(description[: DESCRIPTION_CHARS * 4])[:DESCRIPTION_CHARS])
+    return words(strip_html(description[: DESCRIPTION_CHARS * 2])[:DESCRIPTION_CHARS])
 
 
 def has_cjk(text: str) -> bool:

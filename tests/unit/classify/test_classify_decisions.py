@@ -133,7 +133,7 @@ def test_hugging_face_structural_tags_are_ignored() -> None:
         (civitai("Mina Park", tags=["kpop idol"]), "celebrity"),
         (civitai("Mina Park", tags=["instagram", "influencer"]), "influencer"),
         (
-            huggingface("u/my-wife-lora", tags=["lora", "person"], trained_words=["photo of sks woman"]),
+            huggingface("u/anna-k-dreambooth", tags=["lora", "person"], trained_words=["photo of sks woman"]),
             "private_or_unknown",
         ),
     ],
