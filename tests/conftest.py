@@ -64,3 +64,23 @@ def s3_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     return moto_endpoint
+
+
+SIM_SCALE = 0.5
+"""Small enough that a first (sweep) crawl takes seconds, large enough for every behaviour."""
+
+
+@pytest.fixture(scope="session")
+def sim_world():
+    from likeness_watch.simulator import SimConfig, build_world
+
+    return build_world(SimConfig(seed=7, scale=SIM_SCALE))
+
+
+@pytest.fixture
+def sim(sim_world):
+    """A fresh simulator server (no faults) on an ephemeral 127.0.0.1 port."""
+    from likeness_watch.simulator import SimServer
+
+    with SimServer(sim_world, host="127.0.0.1", port=0) as server:
+        yield server

@@ -48,7 +48,7 @@ class CrawlError(RuntimeError):
 _page_retry = retry(
     retry=retry_if_exception_type(MalformedResponse),
     stop=stop_after_attempt(4),
-    wait=wait_exponential_jitter(initial=0.5, max=10),
+    wait=wait_exponential_jitter(multiplier=0.5, max=10),
     reraise=True,
 )
 
@@ -204,7 +204,9 @@ class DailyCrawl:
     def _gap_probe(self) -> None:
         if not self.adapter.supports_gap_probe or self.max_key is None:
             return
-        known = self.listed | set(self.state.tracked) | self.state.missing | set(self.state.removed)
+        known = self.listed | set(self.state.tracked) | set(self.state.removed)
+        if self.mode != "sweep":  # sweeps re-probe old misses: a draft's id 404s until it is published
+            known |= self.state.missing
         candidates = [
             model_id
             for model_id in self.adapter.gap_candidates(known, 0, self.max_key)
@@ -215,7 +217,8 @@ class DailyCrawl:
             fetched = _page_retry(self.adapter.fetch)(model_id)
             self.phase_stats["gap_probe"]["probes"] += 1
             if fetched.record is None:
-                self.missing_today.add(model_id)
+                if int(model_id) <= self.max_key:  # above the newest listed id it may simply not exist yet
+                    self.missing_today.add(model_id)
             else:
                 self._record(model_id, "gap_probe", fetched.status, fetched.record)
             self.progress("gap_probe", 1)

@@ -15,6 +15,8 @@ from likeness_watch.http import MalformedResponse
 from likeness_watch.hubs.base import Fetched, HubAdapter, HubSpec, Page
 
 BATCH = 100
+FRONTIER = 20
+"""Ids probed above the newest listed id: models flagged ``poi`` at upload never reach the list."""
 
 
 class CivitaiAdapter(HubAdapter):
@@ -67,10 +69,16 @@ class CivitaiAdapter(HubAdapter):
                     yield self.fetch(model_id)
 
     def gap_candidates(self, listed_ids: set[str], low: Any, high: Any) -> list[str]:
+        """Newest first: a few ids above the newest listed one (a brand-new hidden model), then the gaps.
+
+        Below the oldest known id nothing is probed: those ids predate everything we have seen.
+        """
         if not isinstance(high, int):
             return []
-        floor = low if isinstance(low, int) else 0
-        return [str(i) for i in range(high, floor, -1) if str(i) not in listed_ids]
+        known = [int(model_id) for model_id in listed_ids if model_id.isdigit()]
+        floor = max(low if isinstance(low, int) else 0, min(known, default=1) - 1)
+        ids = range(high + FRONTIER, floor, -1)
+        return [str(i) for i in ids if str(i) not in listed_ids]
 
 
 def _page(body: Any, hub: str) -> Page:

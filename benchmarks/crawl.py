@@ -1,0 +1,106 @@
+"""Crawl benchmark: throughput relative to the rate limit, and peak memory on a 200k-model hub.
+
+Goals (issue #4): throughput >= 90 % of the configured rate limit; peak RSS < 500 MB while
+crawling 200k models (pages are streamed to storage, not held in memory).
+
+The simulator runs in its own process so its world does not count towards the crawler's memory.
+Usage: .venv/bin/python benchmarks/crawl.py [--scale 30] [--rps 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+
+import requests
+
+from likeness_watch.crawl import crawl_day
+from likeness_watch.settings import Settings
+from likeness_watch.store import open_store
+
+DAY = date(2025, 6, 1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_simulator(scale: float) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    cmd = [sys.executable, "-m", "likeness_watch", "simulate", "--port", str(port), "--scale", str(scale)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/_sim/health", timeout=1).ok:
+                return proc, url
+        except requests.ConnectionError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("simulator did not start")
+
+
+def crawl_once(url: str, rps: float, gap_budget: int) -> dict:
+    """One civitai sweep crawl into a fresh store; returns timings, counts and peak RSS."""
+    with tempfile.TemporaryDirectory() as lake:
+        settings = Settings(store=lake, gap_probe_budget=gap_budget, refresh_budget=0)
+        started = time.monotonic()
+        manifest = crawl_day(
+            "civitai", DAY, settings, open_store(lake), base_url=f"{url}/at/{{date}}/civitai/api/v1", rps=rps
+        )
+        elapsed = time.monotonic() - started
+    return {
+        "records": manifest.record_count,
+        "requests": manifest.requests,
+        "seconds": round(elapsed, 2),
+        "requests_per_s": round(manifest.requests / elapsed, 2),
+        "rate_limit": rps,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", type=float, default=30.0, help="simulator scale for the memory run")
+    parser.add_argument("--rps", type=float, default=20.0, help="rate limit for the throughput run")
+    parser.add_argument("--phase", choices=["throughput", "memory"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase == "throughput":
+        print(json.dumps(crawl_once(args.url, args.rps, gap_budget=200)))
+        return
+    if args.phase == "memory":
+        print(json.dumps(crawl_once(args.url, 1000.0, gap_budget=0)))
+        return
+    results = {}
+    for phase, scale in (("throughput", 1.0), ("memory", args.scale)):
+        proc, url = start_simulator(scale)
+        try:
+            child = [sys.executable, __file__, "--phase", phase, "--url", url, "--rps", str(args.rps)]
+            out = subprocess.run(child, check=True, capture_output=True, text=True).stdout
+            results[phase] = json.loads(out.strip().splitlines()[-1])
+        finally:
+            proc.terminate()
+            proc.wait()
+    throughput = results["throughput"]
+    ratio = throughput["requests_per_s"] / throughput["rate_limit"]
+    print(json.dumps(results, indent=2))
+    print(f"throughput: {ratio:.0%} of the rate limit (goal >= 90%)")
+    memory = results["memory"]
+    print(f"memory: {memory['records']} models, peak RSS {memory['peak_rss_mb']} MB (goal < 500)")
+
+
+if __name__ == "__main__":
+    main()

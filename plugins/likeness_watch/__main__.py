@@ -1,0 +1,5 @@
+"""``python -m likeness_watch`` is the same as the ``likeness-watch`` command."""
+
+from likeness_watch.cli import main
+
+main()
