@@ -258,7 +258,6 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "likeness-watch-sim"
     disable_nagle_algorithm = True  # headers and body go out as two writes: no delayed-ACK stalls
-    disable_nagle_algorithm = True  # headers and body are two writes: without this, keep-alive waits ~40 ms
 
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
         self._answer("GET")
