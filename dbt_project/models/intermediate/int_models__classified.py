@@ -24,4 +24,4 @@ def model(dbt, session):
             params=[CLASSIFIER_VERSION],
         )
     todo = pending_models(dbt.ref("int_models__latest"), decided)
-    return classify_batches(todo.fetch_record_batch(BATCH_ROWS))
+    return classify_batches(todo.to_arrow_reader(BATCH_ROWS))

@@ -5,18 +5,26 @@
 
 with
 
+visible_partitions as (
+
+    select hub, dt, status
+    from {{ ref('stg_lake__partitions') }}
+
+),
+
 partitions as (
 
     select hub, dt
-    from {{ ref('stg_lake__partitions') }}
+    from visible_partitions
     where status = 'committed'
 
 ),
 
+{# quarantined days extend the spine too: they show up as days without a partition #}
 spine as (
 
     select hub, unnest(generate_series(min(dt), max(dt), interval 1 day))::date as day
-    from partitions
+    from visible_partitions
     group by hub
 
 ),

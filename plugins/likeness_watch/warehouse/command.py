@@ -1,0 +1,42 @@
+"""``likeness-watch build``: build the warehouse from the committed raw partitions (dbt build)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from likeness_watch.settings import Settings
+from likeness_watch.store import StoreError
+
+
+@click.command()
+@click.option("--store", metavar="URI", help="Object store with the raw partitions (default: LW_STORE).")
+@click.option(
+    "--warehouse",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="DuckDB warehouse file (default: LW_WAREHOUSE).",
+)
+@click.option("--full-refresh", is_flag=True, help="Rebuild everything from the raw layer.")
+@click.option("--select", metavar="SELECTOR", help="dbt node selection, e.g. '+mart_targets'.")
+def build(store: str | None, warehouse: Path | None, full_refresh: bool, select: str | None) -> None:
+    """Build the DuckDB warehouse (dbt build): history, likeness decisions and trend marts.
+
+    Incremental by default: only raw partitions that are new or were re-crawled since the last
+    build are read.
+    """
+    from likeness_watch.warehouse.build import WarehouseBuildError, build_warehouse
+    from likeness_watch.warehouse.headlines import headline_numbers
+
+    given = {"store": store, "warehouse": warehouse}
+    settings = Settings(**{key: value for key, value in given.items() if value is not None})
+    try:
+        result = build_warehouse(settings, full_refresh=full_refresh, select=select)
+    except (WarehouseBuildError, StoreError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(result.summary())
+    if result.warnings:
+        click.echo("warnings: " + ", ".join(node.name for node in result.warnings))
+    if select is None:
+        for line in headline_numbers(result.warehouse).lines():
+            click.echo(f"  {line}")

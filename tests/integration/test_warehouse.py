@@ -1,0 +1,481 @@
+"""dbt build of the warehouse on hand-written raw partitions (local store and moto S3).
+
+The lake holds Civitai and Hugging Face records shaped like the APIs (hub-apis.md), written with
+the real PartitionWriter: a takedown followed by a 404, a re-upload of the same file on the other
+hub, schema drift, an envelope without id, a partition left without manifest (invisible) and,
+later, a re-crawled day, a new day and a quarantined day. Three dbt builds run in this module
+(full local, incremental local, full S3 through the CLI), each shared by the tests that read it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from likeness_watch.cli import main
+from likeness_watch.raw import PartitionWriter, manifest_key, read_manifest
+from likeness_watch.raw.manifest import QUARANTINED
+from likeness_watch.settings import Settings
+from likeness_watch.store import ObjectStore, open_store
+from likeness_watch.warehouse import BuildResult, build_warehouse
+
+SHA_EMMA = "9f" * 32
+SHA_JISOO = "3c" * 32
+SHA_STYLE = "aa" * 32
+D1, D2, D3, D4, D5, D6 = (date(2025, 5, day) for day in range(1, 7))
+
+
+def civitai_model(
+    model_id: int, name: str, tags: list[str], sha: str, downloads: int | None, **extra: Any
+) -> dict:
+    """A /api/v1/models item (hashes upper-case, as Civitai sends them)."""
+    record = {
+        "id": model_id,
+        "name": name,
+        "description": f"<p>{name}. Trained on 20 photos.</p>",
+        "type": "LORA",
+        "poi": False,
+        "nsfw": False,
+        "nsfwLevel": 1,
+        "creator": {"username": "uploader1", "image": None},
+        "tags": tags,
+        "stats": {"downloadCount": downloads, "favoriteCount": 3, "thumbsUpCount": 7, "commentCount": 1},
+        "modelVersions": [
+            {
+                "id": model_id * 10,
+                "index": 0,
+                "name": "v1.0",
+                "baseModel": extra.pop("base_model", "SD 1.5"),
+                "publishedAt": extra.pop("published_at", "2025-04-01T10:00:00.000Z"),
+                "trainedWords": extra.pop("trained_words", []),
+                "stats": {"downloadCount": downloads},
+                "files": [
+                    {
+                        "id": model_id * 100,
+                        "name": f"{name.replace(' ', '_')}.safetensors",
+                        "type": "Model",
+                        "sizeKB": 147_000.5,
+                        "primary": True,
+                        "hashes": {"SHA256": sha.upper(), "AutoV2": sha[:10].upper()},
+                    }
+                ],
+            }
+        ],
+    }
+    record.update(extra)
+    return record
+
+
+def hf_repo(repo: str, tags: list[str], sha: str, downloads: int, created: str) -> dict:
+    """An /api/models/{id}?blobs=true body (LFS sha256 lower-case)."""
+    return {
+        "_id": "65f0c0ffee",
+        "id": repo,
+        "modelId": repo,
+        "author": repo.split("/")[0],
+        "sha": "0123abcd",
+        "createdAt": created,
+        "lastModified": created,
+        "private": False,
+        "gated": False,
+        "disabled": False,
+        "downloads": 12,
+        "downloadsAllTime": downloads,
+        "likes": 4,
+        "tags": tags,
+        "pipeline_tag": "text-to-image",
+        "library_name": "diffusers",
+        "cardData": {
+            "base_model": "black-forest-labs/FLUX.1-dev",
+            "instance_prompt": "emwat",
+            "license": "other",
+        },
+        "siblings": [
+            {"rfilename": "README.md"},
+            {"rfilename": "sample.png", "lfs": {"sha256": "11" * 32, "size": 1000}},
+            {"rfilename": "lora.safetensors", "lfs": {"sha256": sha, "size": 150_528_512}},
+        ],
+    }
+
+
+def envelope(hub: str, model_id: Any, record: dict | None, status: int = 200, via: str = "listing") -> dict:
+    return {
+        "hub": hub,
+        "model_id": None if model_id is None else str(model_id),
+        "via": via,
+        "fetched_at": "2025-05-01T00:10:00Z",
+        "http_status": status,
+        "record": record,
+        "error": None if record is not None else f"HTTP {status}",
+    }
+
+
+def write_partition(
+    store: ObjectStore, hub: str, day: date, envelopes: list[dict], commit: bool = True
+) -> None:
+    writer = PartitionWriter(store, hub, day, records_per_file=2)
+    for item in envelopes:
+        writer.add(item)
+    if commit:
+        writer.commit(mode="sweep" if day == D1 else "incremental")
+    else:
+        writer.checkpoint({"phase": "discovery"})
+
+
+EMMA = ("Emma Watson LoRA", ["celebrity", "actress", "woman"])
+JISOO = ("Jisoo (BLACKPINK) v2", ["kpop", "celebrity", "woman", "sexy"])
+
+
+def write_lake(store: ObjectStore) -> None:
+    """Days 1-3 of Civitai and day 3 of Hugging Face, day 5 (later quarantined), day 6 uncommitted."""
+    civitai = "civitai"
+    write_partition(
+        store,
+        civitai,
+        D1,
+        [
+            envelope(civitai, 101, civitai_model(101, *EMMA, SHA_EMMA, 100, trained_words=["emmawatson"])),
+            envelope(
+                civitai,
+                103,
+                civitai_model(
+                    103, *JISOO, SHA_JISOO, 40, base_model="SDXL 1.0", poi=True, nsfw=True, nsfwLevel=28
+                ),
+                via="gap_probe",
+            ),
+            envelope(civitai, 102, civitai_model(102, "Anime Girl Style", ["anime", "style"], SHA_STYLE, 5)),
+            envelope(
+                civitai,
+                104,
+                {
+                    "id": 104,
+                    "name": "Old drift model",
+                    "type": "Checkpoint",
+                    "nsfwLevel": "n/a",
+                    "stats": None,
+                },
+            ),
+            envelope(civitai, None, {"name": "item without id"}),
+        ],
+    )
+    write_partition(
+        store,
+        civitai,
+        D2,
+        [
+            envelope(civitai, 101, civitai_model(101, *EMMA, SHA_EMMA, 150, mode="TakenDown"), via="refresh"),
+            envelope(
+                civitai, 103, civitai_model(103, *JISOO, SHA_JISOO, 60, base_model="SDXL 1.0"), via="refresh"
+            ),
+        ],
+    )
+    write_partition(store, civitai, D3, [envelope(civitai, 101, None, 404, via="refresh")])
+    write_partition(
+        store,
+        "huggingface",
+        D3,
+        [
+            envelope(
+                "huggingface",
+                "fanacct/emma-watson-flux-lora",
+                hf_repo(
+                    "fanacct/emma-watson-flux-lora",
+                    ["lora", "celebrity", "base_model:adapter:black-forest-labs/FLUX.1-dev"],
+                    SHA_EMMA,
+                    30,
+                    "2025-05-03T08:00:00.000Z",
+                ),
+            ),
+            envelope(
+                "huggingface",
+                "studio/pixel-art-xl",
+                hf_repo(
+                    "studio/pixel-art-xl",
+                    ["lora", "style", "pixel-art"],
+                    "cd" * 32,
+                    900,
+                    "2025-04-15T00:00:00.000Z",
+                ),
+            ),
+        ],
+    )
+    write_partition(
+        store, civitai, D5, [envelope(civitai, 107, civitai_model(107, "Pose pack", ["poses"], "ef" * 32, 1))]
+    )
+    write_partition(
+        store,
+        civitai,
+        D6,
+        [envelope(civitai, 108, civitai_model(108, "Hidden", [], "ab" * 32, 1))],
+        commit=False,
+    )
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def one(warehouse: Path, sql: str) -> Any:
+    return query(warehouse, sql)[0][0]
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("lake")
+    write_lake(open_store(str(root)))
+    return root
+
+
+@dataclass(frozen=True)
+class Built:
+    """A build and a copy of the warehouse as that build left it."""
+
+    result: BuildResult
+    warehouse: Path
+
+
+@pytest.fixture(scope="module")
+def local_settings(lake) -> Settings:
+    """One store and warehouse path for both local builds (dbt then re-parses only once)."""
+    return Settings(store=str(lake), warehouse=lake.parent / "warehouse.duckdb")
+
+
+@pytest.fixture(scope="module")
+def first(local_settings) -> Built:
+    result = build_warehouse(local_settings)
+    snapshot = result.warehouse.with_name("first.duckdb")
+    shutil.copy(result.warehouse, snapshot)
+    return Built(result, snapshot)
+
+
+@pytest.fixture(scope="module")
+def second(first, local_settings) -> Built:
+    """Incremental build after Civitai day 1 was re-crawled, day 4 added and day 5 quarantined."""
+    store = open_store(local_settings.store)
+    write_partition(
+        store,
+        "civitai",
+        D1,
+        [
+            envelope("civitai", 101, civitai_model(101, *EMMA, SHA_EMMA, 110)),
+            envelope(
+                "civitai", 102, civitai_model(102, "Anime Girl Style", ["anime", "style"], SHA_STYLE, 5)
+            ),
+        ],
+    )
+    write_partition(
+        store,
+        "civitai",
+        D4,
+        [
+            envelope(
+                "civitai",
+                109,
+                civitai_model(109, "Cillian Murphy LoRA", ["celebrity", "actor", "man"], "77" * 32, 8),
+            )
+        ],
+    )
+    quarantined = read_manifest(store, "civitai", D5)
+    store.put_bytes(
+        manifest_key("civitai", D5),
+        replace(
+            quarantined, status=QUARANTINED, quarantine={"reason": "test", "failed": [], "at": "now"}
+        ).to_json(),
+    )
+    result = build_warehouse(local_settings)
+    return Built(result, result.warehouse)
+
+
+# -- first (full) build ------------------------------------------------------------------------
+
+
+def test_reads_only_committed_partitions(first):
+    assert [(p.hub, p.dt) for p in first.result.loaded] == [
+        ("civitai", "2025-05-01"),
+        ("civitai", "2025-05-02"),
+        ("civitai", "2025-05-03"),
+        ("civitai", "2025-05-05"),
+        ("huggingface", "2025-05-03"),
+    ]
+    rows = query(first.warehouse, "select hub, model_id from fct_model_daily")
+    assert ("civitai", "108") not in rows, "a partition without manifest must stay invisible"
+    assert all(model_id is not None for _, model_id in rows)
+    assert first.result.failed == []
+
+
+def test_daily_fact_has_one_row_per_model_and_day(first):
+    assert query(
+        first.warehouse,
+        "select dt, status, downloads from fct_model_daily where model_id = '101' order by dt",
+    ) == [
+        (D1, "active", 100),
+        (D2, "taken_down", 150),
+        (D3, "removed", None),
+    ]
+    drift = query(
+        first.warehouse,
+        "select name, type, nsfw_level, downloads from fct_model_daily where model_id = '104'",
+    )
+    assert drift == [("Old drift model", "Checkpoint", None, None)]
+
+
+def test_hashes_are_lower_case_on_both_hubs(first):
+    rows = query(
+        first.warehouse,
+        "select hub, sha256, autov2 from intermediate.int_model_files where sha256 = lower(sha256)",
+    )
+    assert ("civitai", SHA_EMMA, SHA_EMMA[:10]) in rows
+    assert ("huggingface", SHA_EMMA, SHA_EMMA[:10]) in rows
+    assert not any(sha == "11" * 32 for _, sha, _ in rows), "only weight files count on Hugging Face"
+
+
+def test_dim_model_lifecycle_and_likeness(first):
+    row = query(
+        first.warehouse,
+        "select status, first_seen, last_seen, taken_down_on, is_likeness, target_name, url, "
+        "base_model_family from dim_model where hub = 'civitai' and model_id = '101'",
+    )[0]
+    assert row[:4] == ("removed", D1, D2, D2)
+    assert row[4] is True and row[5] == "Emma Watson"
+    assert row[6] == "https://civitai.com/models/101"
+    assert row[7] == "SD 1.x"
+    style = query(
+        first.warehouse, "select is_likeness, classifier_version from dim_model where model_id = '102'"
+    )[0]
+    assert style[0] is False and style[1]
+    assert one(first.warehouse, "select base_model_family from dim_model where model_id = '103'") == "SDXL"
+
+
+def test_likeness_daily_flows(first):
+    rows = query(
+        first.warehouse,
+        "select day, has_partition, new_likeness_models, active_likeness_models, taken_down_likeness_models, "
+        "likeness_downloads, downloads_delta from mart_likeness_daily where hub = 'civitai' order by day",
+    )
+    assert rows[0] == (D1, True, 2, 2, 0, 140, 140)
+    assert rows[1] == (D2, True, 0, 1, 1, 210, 70)
+    assert rows[2][:5] == (D3, True, 0, 1, 0)
+    assert rows[3][:2] == (D4, False), "a day without partition is kept and flagged"
+    assert (
+        one(
+            first.warehouse,
+            "select share_women from mart_likeness_daily where hub = 'civitai' and day = '2025-05-01'",
+        )
+        == 1.0
+    )
+
+
+def test_reupload_after_takedown_on_the_other_hub(first):
+    rows = query(
+        first.warehouse,
+        "select appearance, hub, model_id, first_hub, first_model_id, is_cross_hub, after_takedown, "
+        f"earlier_takedown_on from mart_reuploads where sha256 = '{SHA_EMMA}' order by appearance",
+    )
+    assert rows == [
+        (1, "civitai", "101", "civitai", "101", False, False, None),
+        (2, "huggingface", "fanacct/emma-watson-flux-lora", "civitai", "101", True, True, D2),
+    ]
+    assert one(first.warehouse, f"select count(*) from mart_reuploads where sha256 = '{SHA_JISOO}'") == 0
+
+
+def test_targets_group_models_of_one_person(first):
+    targets = dict(query(first.warehouse, "select target_key, models from mart_targets"))
+    assert targets.get("emma watson", 0) >= 1
+    assert "jisoo" in " ".join(targets)
+    versions = query(
+        first.warehouse, "select hub, model_id, version_id, downloads from fct_likeness_versions order by all"
+    )
+    assert ("civitai", "101", "1010", 150) in versions
+
+
+# -- second (incremental) build ----------------------------------------------------------------
+
+
+def test_incremental_build_reads_only_new_and_recrawled_partitions(first, second):
+    result = second.result
+    assert [(p.hub, p.dt, p.rows) for p in result.loaded] == [
+        ("civitai", "2025-05-01", 2),
+        ("civitai", "2025-05-04", 1),
+    ]
+    before = dict(
+        query(first.warehouse, "select dt::varchar, any_value(load_id) from fct_model_daily group by dt")
+    )
+    after = dict(
+        query(result.warehouse, "select dt::varchar, any_value(load_id) from fct_model_daily group by dt")
+    )
+    assert after["2025-05-02"] == before["2025-05-02"], "untouched partitions are not re-read"
+    assert after["2025-05-01"] == result.invocation_id
+
+
+def test_recrawled_day_replaces_its_rows(second):
+    result = second.result
+    assert query(
+        result.warehouse, "select model_id, downloads from fct_model_daily where dt = '2025-05-01' order by 1"
+    ) == [
+        ("101", 110),
+        ("102", 5),
+    ]
+
+
+def test_quarantined_day_is_dropped(second):
+    result = second.result
+    assert one(result.warehouse, "select count(*) from fct_model_daily where dt = '2025-05-05'") == 0
+    assert (
+        one(
+            result.warehouse,
+            "select has_partition from mart_likeness_daily where hub = 'civitai' and day = '2025-05-05'",
+        )
+        is False
+    )
+
+
+def test_new_day_flows_into_the_marts(second):
+    result = second.result
+    row = query(
+        result.warehouse,
+        "select is_likeness, first_seen, target_gender from dim_model where model_id = '109'",
+    )[0]
+    assert row[0] is True and row[1] == D4
+    assert one(result.warehouse, "select count(*) from intermediate.int_models__classified") == one(
+        result.warehouse, "select count(*) from intermediate.int_models__latest"
+    )
+
+
+# -- S3 through the CLI ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def s3_build(moto_endpoint, tmp_path_factory) -> Path:
+    """The history fact built from the same records in moto S3, through the CLI."""
+    import boto3
+
+    warehouse = tmp_path_factory.mktemp("s3wh") / "warehouse.duckdb"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        boto3.client("s3").create_bucket(Bucket="lw-warehouse-test")
+        write_lake(open_store("s3://lw-warehouse-test/lake"))
+        args = ["build", "--store", "s3://lw-warehouse-test/lake", "--warehouse", str(warehouse)]
+        result = CliRunner().invoke(main, [*args, "--select", "+fct_model_daily"])
+    assert result.exit_code == 0, result.output
+    assert "loaded 5 partitions" in result.output
+    return warehouse
+
+
+def test_s3_store_reads_the_same_committed_records(first, s3_build):
+    sql = "select * exclude (run_id, loaded_at, load_id) from fct_model_daily order by hub, model_id, dt"
+    assert query(s3_build, sql) == query(first.warehouse, sql)
+    assert one(s3_build, "select count(*) from fct_model_daily") == 10

@@ -1,0 +1,50 @@
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from likeness_watch.cli import main
+from likeness_watch.warehouse import build as build_module
+from likeness_watch.warehouse.build import BuildResult, WarehouseBuildError
+
+
+def test_flags_override_settings_and_failures_are_one_line(monkeypatch, tmp_path):
+    seen = {}
+
+    def failing(settings, full_refresh=False, select=None):
+        seen.update(
+            store=settings.store, warehouse=settings.warehouse, full_refresh=full_refresh, select=select
+        )
+        raise WarehouseBuildError("dbt build failed in 1 node(s): fct_model_daily: IO Error")
+
+    monkeypatch.setattr(build_module, "build_warehouse", failing)
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--store",
+            "s3://b/p",
+            "--warehouse",
+            str(tmp_path / "w.duckdb"),
+            "--full-refresh",
+            "--select",
+            "dim_model",
+        ],
+    )
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: dbt build failed in 1 node(s): fct_model_daily: IO Error"
+    assert seen == {
+        "store": "s3://b/p",
+        "warehouse": tmp_path / "w.duckdb",
+        "full_refresh": True,
+        "select": "dim_model",
+    }
+
+
+def test_a_selected_build_prints_its_summary(monkeypatch, tmp_path):
+    def succeeding(settings, full_refresh=False, select=None):
+        return BuildResult(Path(settings.warehouse), settings.store, full_refresh, "id", 1.0)
+
+    monkeypatch.setattr(build_module, "build_warehouse", succeeding)
+    result = CliRunner().invoke(main, ["build", "--select", "stg_lake__partitions"])
+    assert result.exit_code == 0, result.output
+    assert "loaded 0 partitions (0 rows)" in result.output
