@@ -27,12 +27,20 @@ from likeness_watch.classify.names import (
     find_person_name,
     is_generic_subject,
     name_shaped_parts,
+    title_case,
     title_segments,
 )
 from likeness_watch.classify.signals import as_bool, as_int, as_str_list, as_text
-from likeness_watch.classify.text import DESCRIPTION_CHARS, description_words, has_cjk, strip_html, words
+from likeness_watch.classify.text import (
+    DESCRIPTION_CHARS,
+    TITLE_CHARS,
+    description_words,
+    has_cjk,
+    strip_html,
+    words,
+)
 
-RULES_VERSION = "1.0.0"
+RULES_VERSION = "1.1.0"
 
 THRESHOLD = 2.5
 """Score at which a model counts as a likeness model (confidence 0.5)."""
@@ -123,7 +131,7 @@ def classify(signals: Mapping[str, Any]) -> dict[str, Any]:
     """Likeness decision for one normalised model (staging schema; see ``likeness_watch.classify``)."""
     lexicon = load_lexicon()
     hub = as_text(signals.get("hub"))
-    title = as_text(signals.get("name"))
+    title = as_text(signals.get("name"))[:TITLE_CHARS]
     tags = [tag for tag in as_str_list(signals.get("tags")) if ":" not in tag]  # HF "region:us", "license:…"
     trained = as_str_list(signals.get("trained_words"))
     description = as_text(signals.get("description"))
@@ -137,8 +145,9 @@ def classify(signals: Mapping[str, Any]) -> dict[str, Any]:
         evidence.add("trigger", reading.cues)
     desc_tokens = description_words(description)
     evidence.add("desc", _description_cues(desc_tokens, lexicon))
-    if description and has_cjk(description):
-        evidence.add("desc", lexicon.scan_cjk(strip_html(description)))
+    head = description[: DESCRIPTION_CHARS * 2]
+    if head and has_cjk(head):
+        evidence.add("desc", lexicon.scan_cjk(strip_html(head).casefold()))
 
     segments = title_segments(title, hub, lexicon)
     generic = is_generic_subject(segments, lexicon)
@@ -146,16 +155,19 @@ def classify(signals: Mapping[str, Any]) -> dict[str, Any]:
     triggers = _triggers(readings)
     named_in_desc = not person and (evidence.get("desc", "lk_strong") or evidence.get("desc", "lk_medium"))
     desc_person = _description_person(description, lexicon) if named_in_desc else None
+    trigger_named = None
+    if not person and triggers.names:
+        title = TitleKeys(
+            "".join(name_key(token) for segment in segments for token in segment),
+            name_shaped_parts(segments, lexicon),
+        )
+        trigger_named = _trigger_named_title(title, triggers)
 
     score = Score()
     if poi:
         score.add(POI_FLAG, "poi_flag")
     _likeness_cues(score, evidence, generic)
-    title = TitleKeys(
-        "".join(name_key(token) for segment in segments for token in segment),
-        name_shaped_parts(segments, lexicon),
-    )
-    _name_evidence(score, evidence, person, triggers, desc_person, title, tags, lexicon)
+    _name_evidence(score, evidence, person, triggers, trigger_named, desc_person, tags, lexicon)
     _negative_evidence(score, evidence, signals, generic, lexicon)
 
     confidence = 1.0 / (1.0 + math.exp(-STEEPNESS * (score.value - THRESHOLD)))
@@ -176,7 +188,7 @@ def classify(signals: Mapping[str, Any]) -> dict[str, Any]:
         "classifier_version": _VERSION,
     }
     if is_likeness:
-        target = person or triggers.person or desc_person
+        target = person or triggers.person or trigger_named or desc_person
         decision["target_name"] = target.display if target else None
         decision["target_gender"], decision["target_gender_confidence"] = _gender(evidence, target, triggers)
         decision["target_country"], decision["target_country_confidence"] = _country(evidence, target)
@@ -226,25 +238,26 @@ def _likeness_cues(score: Score, evidence: Evidence, generic: bool) -> None:
     )
 
 
+# Weight of each (source, category) evidence key.
 _LIKENESS_WEIGHTS = {
-    category: {
-        source: weight * source_weight
-        for source, source_weight in SOURCE_WEIGHT.items()
-        if category != "lk_tag_only" or source == "tag"
-    }
+    (source, category): weight * source_weight
     for category, weight in LIKENESS_CUE.items()
+    for source, source_weight in SOURCE_WEIGHT.items()
+    if category != "lk_tag_only" or source == "tag"
 }
-_FICTION_WEIGHTS = {"fictional": FICTIONAL}
-_NON_SUBJECT_WEIGHTS = {"non_subject": NON_SUBJECT}
+_FICTION_WEIGHTS = {(source, "fictional"): weight for source, weight in FICTIONAL.items()}
+_NON_SUBJECT_WEIGHTS = {(source, "non_subject"): weight for source, weight in NON_SUBJECT.items()}
+_LIKENESS_CATEGORIES = frozenset(LIKENESS_CUE)
 
 
 def _weighed(
-    evidence: Evidence, weights: Mapping[str, Mapping[str, float]], reason: str, skip: str = ""
+    evidence: Evidence, weights: Mapping[tuple[str, str], float], reason: str, skip: str = ""
 ) -> list[tuple[float, str]]:
     """(weight, reason) per distinct cue of the weighted categories, highest weight per reason."""
     best: dict[str, float] = {}
-    for (source, category), values in evidence.hits.items():
-        weight = weights.get(category, {}).get(source)
+    for key, values in evidence.hits.items():
+        weight = weights.get(key)
+        source = key[0]
         if weight is None or source == skip:
             continue
         for value in values:
@@ -259,8 +272,8 @@ def _name_evidence(
     evidence: Evidence,
     person: PersonName | None,
     triggers: Triggers,
+    trigger_named: PersonName | None,
     desc_person: PersonName | None,
-    title: TitleKeys,
     tags: list[str],
     lexicon: Lexicon,
 ) -> None:
@@ -271,7 +284,7 @@ def _name_evidence(
             score.add(TRIGGER_MATCHES_NAME, "trigger:matches_name")
     elif triggers.person and triggers.person.kind in (PERSON, CJK, SURNAME):
         score.add(TRIGGER_PERSON, "trigger:person_name")
-    elif _title_is_trigger_name(title, triggers):
+    elif trigger_named:
         score.add(TRIGGER_NAMED_TITLE, "name_pattern:trigger_name")
     elif desc_person:
         score.add(DESC_PERSON, "desc:person_name")
@@ -281,7 +294,7 @@ def _name_evidence(
         score.add(INSTANCE_PERSON, "trigger:instance_person")
     if evidence.anywhere("realistic", ("tag", "name")):
         score.add(SUPPORT, "support:realistic")
-    named = person or triggers.person or desc_person
+    named = person or triggers.person or trigger_named or desc_person
     if named and any(lexicon.class_nouns.get(word) for tag in tags for word in words(tag)):
         score.add(SUPPORT, "support:person_class_tag")
 
@@ -294,14 +307,17 @@ class TitleKeys:
     parts: tuple[str, ...]
 
 
-def _title_is_trigger_name(title: TitleKeys, triggers: Triggers) -> bool:
+def _trigger_named_title(title: TitleKeys, triggers: Triggers) -> PersonName | None:
     """The model is named after its own trigger, a two- or three-word name, in any spelling."""
     for parts in triggers.names:
         if len(parts) >= 2 and _spells(parts, title.key):
-            return True
-        if title.parts and _spells(title.parts, "".join(parts)):
-            return True
-    return False
+            name = parts
+        elif title.parts and _spells(title.parts, "".join(parts)):
+            name = title.parts
+        else:
+            continue
+        return PersonName(title_case(" ".join(name)), CAPITALISED, "".join(name), None, (), None)
+    return None
 
 
 def _spells(parts: tuple[str, ...], key: str) -> bool:
@@ -370,7 +386,7 @@ def _read_trigger(text: str) -> TriggerReading:
         name_parts = ()  # only phrases made entirely of name-shaped words
     cues = tuple(_text_cues(text, lexicon))
     if all(token in lexicon.generic_words or token in lexicon.name_noise for token in tokens):
-        cues = tuple(cue for cue in cues if cue[0] not in _LIKENESS_WEIGHTS)  # "realistic instagram girl"
+        cues = tuple(cue for cue in cues if cue[0] not in _LIKENESS_CATEGORIES)  # "realistic instagram girl"
     return TriggerReading(cues, instance_class, instance_token, person, name_parts[:4])
 
 

@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -29,6 +29,7 @@ _CJK_CATEGORY = {"likeness_strong": "lk_strong", "likeness_medium": "lk_medium"}
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 
 
+@lru_cache(maxsize=131_072)
 def name_key(token: str) -> str:
     """Matching key of a name token: casefolded letters only ("Seo-yeon" and "seoyeon" agree)."""
     return _NOT_LETTER.sub("", normalise(token))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from likeness_watch.classify.lexicon import Lexicon, name_key
-from likeness_watch.classify.text import normalise, script_of, strip_html
+from likeness_watch.classify.text import normalise, script_of, strip_html, visible
 
 # Kinds of name evidence, strongest first (the classifier weighs them in this order).
 PERSON = "person"  # 2–4 words with a lexicon given name
@@ -64,7 +64,7 @@ def title_case(text: str) -> str:
 
 
 def _clean(title: str, hub: str) -> str:
-    text = unicodedata.normalize("NFKC", strip_html(title))
+    text = visible(strip_html(title))
     if hub == "huggingface":
         text = re.sub(r"[-_.]+", " ", text.rsplit("/", 1)[-1])
     text = text.replace("_", " ")
@@ -119,6 +119,8 @@ def find_person_name(segments: list[list[str]], lexicon: Lexicon, cased: bool = 
 
 def _read_segment(segment: list[str], lexicon: Lexicon, cased: bool) -> PersonName | None:
     tokens = [token for token in segment if not _is_stop(_folded(token), lexicon)]
+    if cased:
+        tokens = _capitalised_run(tokens)
     if not tokens:
         return None
     script = script_of("".join(tokens))
@@ -145,6 +147,14 @@ def _read_segment(segment: list[str], lexicon: Lexicon, cased: bool) -> PersonNa
     if cased and 2 <= len(tokens) <= 3 and all(token[:1].isupper() for token in tokens):
         return PersonName(display, CAPITALISED, key, None, countries, None)
     return None
+
+
+def _capitalised_run(tokens: list[str]) -> list[str]:
+    """Drop lower-case words around a capitalised name ("evil Mina Park" -> "Mina Park")."""
+    capitalised = [i for i, token in enumerate(tokens) if token[:1].isupper()]
+    if len(capitalised) < 2 or len(capitalised) == len(tokens):
+        return tokens
+    return tokens[capitalised[0] : capitalised[-1] + 1]
 
 
 def _is_stop(token: str, lexicon: Lexicon) -> bool:

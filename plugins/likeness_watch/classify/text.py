@@ -8,16 +8,27 @@ import string
 import unicodedata
 
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")  # [^<>]: linear even on "<<<<…" (hostile input)
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_BREAKS = str.maketrans(dict.fromkeys(string.punctuation, " "))
 # Hub descriptions can be many kilobytes of HTML; the cues we read sit near the top.
 DESCRIPTION_CHARS = 800
+TITLE_CHARS = 500  # real titles are far shorter; bounds the work on hostile input
+
+
+# Zero-width characters hide inside words to dodge keyword filters ("Mi\u200bna"): drop them. (Bidi
+# controls such as U+202E wrap whole spans instead; they stay, and split words like punctuation.)
+_INVISIBLE = dict.fromkeys([0x200B, 0x200C, 0x200D, *range(0x2060, 0x2065), 0xFEFF])
+
+
+def visible(text: str) -> str:
+    """NFKC with invisible characters removed (case kept, for display)."""
+    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
 
 
 def normalise(text: str) -> str:
     """NFKC + casefold: full-width forms, ligatures and case variants compare equal."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    return visible(text).casefold()
 
 
 def strip_html(text: str) -> str:

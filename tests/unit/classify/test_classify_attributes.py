@@ -91,3 +91,8 @@ def test_no_nsfw_intent(signals: dict) -> None:
     decision = classify({"hub": "civitai", "name": "Neon Lights", **signals})
     assert decision["nsfw_intent"] is False
     assert decision["nsfw_reasons"] == []
+
+
+def test_class_words_inside_a_trigger_name_are_not_gender_cues() -> None:
+    """ "lu man" is a name; only a DreamBooth class noun ("sks woman") speaks for gender."""
+    assert likeness("Project LM", tags=["woman"], trained_words=["lu man"])["target_gender"] == "female"

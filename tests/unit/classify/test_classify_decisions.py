@@ -163,3 +163,74 @@ def test_decision_has_exactly_the_documented_keys() -> None:
         "nsfw_reasons",
         "classifier_version",
     }
+
+
+def test_negated_description_cues_do_not_count() -> None:
+    generic = civitai(
+        "Photoreal Portrait Mix",
+        tags=["realistic"],
+        description="<p>Generates beautiful women. Not based on any real person, no celebrity.</p>",
+    )
+    decision = classify(generic)
+    assert decision["is_likeness"] is False
+    assert not any(reason.startswith("desc:") for reason in decision["likeness_reasons"])
+
+
+def test_dreambooth_instance_token_marks_one_subject() -> None:
+    person = classify(
+        huggingface("u/project-x", tags=["lora", "photorealistic"], trained_words=["ohwx woman"])
+    )
+    look = classify(
+        huggingface("u/project-y", tags=["lora", "photorealistic"], trained_words=["asian woman"])
+    )
+    assert "trigger:instance_token" in person["likeness_reasons"] and person["is_likeness"] is True
+    assert look["is_likeness"] is False
+
+
+def test_repository_named_after_its_two_word_trigger() -> None:
+    """Out-of-lexicon names still count when the repo spells its own trigger, in any word order."""
+    for repo, trigger in [
+        ("u/vivianekelford", "viviane kelford"),
+        ("u/kelford-viviane-lora", "vivianekelford"),
+    ]:
+        decision = classify(huggingface(repo, tags=["lora", "woman"], trained_words=[trigger]))
+        assert "name_pattern:trigger_name" in decision["likeness_reasons"], repo
+        assert decision["is_likeness"] is True
+
+
+def test_many_fiction_cues_outweigh_a_spammy_celebrity_tag() -> None:
+    fan_art = civitai(
+        "Saki Hoshimura - Ember Knights",
+        tags=["girl", "game character", "waifu", "fanart", "真人写真 明星"],
+        trained_words=["saki_hoshimura"],
+    )
+    assert classify(fan_art)["is_likeness"] is False
+
+
+def test_cjk_descriptors_do_not_turn_a_generic_title_into_a_name() -> None:
+    decision = classify(civitai("Beautiful Asian Woman | Qwen 真人写真 明星 模型", tags=["realistic"]))
+    assert "neg:generic_subject" in decision["likeness_reasons"]
+    assert decision["is_likeness"] is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u202eevil\u202c Mina Park",
+        "Mi\u200bna\u200b Park",  # zero-width spaces dodging keyword filters
+        "\x00\x01\x1b[31m",
+        "a" * 100_000,
+        "<" * 5_000,
+        "&amp;" * 3_000,
+        "(" * 50,
+        "Mina Park" + "🔥" * 1_000,
+        "",
+    ],
+)
+def test_hostile_text_anywhere_never_breaks_a_decision(text: str) -> None:
+    decision = classify(
+        civitai(text, tags=[text, None, 3], trained_words=[text], description=text * 2, type=text, poi="yes")
+    )
+    assert set(decision) == set(classify(civitai("x")))
+    if "Mina" in text:
+        assert decision["target_name"] is None or decision["target_name"] == "Mina Park"
