@@ -37,6 +37,7 @@ class Headline:
     base_model_counts: dict[str, int] | None
     prominence_counts: dict[str, int] | None
     reuploads_after_takedown: int | None
+    reuploads_cross_hub: int | None
 
     @property
     def hub_share(self) -> dict[str, float]:
@@ -112,7 +113,7 @@ def country_counts(models: pd.DataFrame) -> pd.Series:
 
 def country_downloads(targets: pd.DataFrame | None) -> pd.Series | None:
     """Target downloads per known country (from the per-person mart), most first."""
-    if targets is None or not {"country", "downloads"} <= set(targets.columns):
+    if targets is None:
         return None
     known = targets[targets["country"].notna() & (targets["country"].astype(str).str.lower() != UNKNOWN)]
     totals = known.groupby(known["country"].astype(str).str.upper())["downloads"].sum()
@@ -142,11 +143,16 @@ def _downloads(data: ReportData) -> tuple[int | None, str]:
     return None, "not available"
 
 
-def _reuploads_after_takedown(reuploads: pd.DataFrame | None) -> int | None:
-    """F14: distinct files that appear again after the model carrying them was taken down."""
+def reupload_models(reuploads: pd.DataFrame | None) -> pd.DataFrame | None:
+    """F14: models that published a file (same SHA256) after an earlier holder was taken down.
+
+    One row per re-uploading model (its first such appearance): the press figure counts models,
+    and one model may carry several re-uploaded files.
+    """
     if reuploads is None or "after_takedown" not in reuploads:
         return None
-    return int(reuploads.loc[reuploads["after_takedown"].fillna(False).astype(bool), "sha256"].nunique())
+    after = reuploads[reuploads["after_takedown"].fillna(False).astype(bool)]
+    return after.sort_values("appeared_on").drop_duplicates(["hub", "model_id"]).reset_index(drop=True)
 
 
 def measure_headline(data: ReportData) -> Headline:
@@ -155,6 +161,7 @@ def measure_headline(data: ReportData) -> Headline:
     versions = data.versions
     unit_frame = versions if versions is not None else models
     downloads, basis = _downloads(data)
+    reuploaders = reupload_models(data.reuploads)
     top = country_counts(models).head(TOP_COUNTRIES)
     by_downloads = country_downloads(data.targets)
     top_by_downloads = None if by_downloads is None else by_downloads.head(TOP_COUNTRIES)
@@ -175,5 +182,10 @@ def measure_headline(data: ReportData) -> Headline:
         technique_counts=_counts(models["type"].map(technique)) if "type" in models else {},
         base_model_counts=_category_counts(base_source, "base_model_family"),
         prominence_counts=_category_counts(models, "target_prominence"),
-        reuploads_after_takedown=_reuploads_after_takedown(data.reuploads),
+        reuploads_after_takedown=None if reuploaders is None else len(reuploaders),
+        reuploads_cross_hub=(
+            int(reuploaders["is_cross_hub"].fillna(False).astype(bool).sum())
+            if reuploaders is not None and "is_cross_hub" in reuploaders
+            else None
+        ),
     )

@@ -11,7 +11,14 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from likeness_watch.report.headline import Headline, country_counts, country_downloads, gender_counts, shares
+from likeness_watch.report.headline import (
+    Headline,
+    country_counts,
+    country_downloads,
+    gender_counts,
+    reupload_models,
+    shares,
+)
 from likeness_watch.report.study import PolicyDate, Study
 from likeness_watch.report.warehouse import ReportData
 
@@ -117,14 +124,14 @@ def takedowns_reuploads(data: ReportData) -> pd.DataFrame | None:
                 columns={"taken_down_likeness_models": "taken_down"}
             )
         )
-    if data.reuploads is not None and "after_takedown" in data.reuploads:
-        after = data.reuploads[data.reuploads["after_takedown"].fillna(False).astype(bool)]
+    reuploaders = reupload_models(data.reuploads)
+    if reuploaders is not None:
         parts.append(
-            after.groupby(["seen_on", "hub"])
+            reuploaders.groupby(["appeared_on", "hub"])
             .size()
             .rename("reuploads")
             .reset_index()
-            .rename(columns={"seen_on": "day"})
+            .rename(columns={"appeared_on": "day"})
         )
     if not parts:
         return None
@@ -139,7 +146,12 @@ def takedowns_reuploads(data: ReportData) -> pd.DataFrame | None:
 def alerts_table(alerts: pd.DataFrame | None) -> pd.DataFrame | None:
     if alerts is None or alerts.empty:
         return None
-    return alerts.sort_values(["day", "alert_id"]).reset_index(drop=True)
+    columns = [
+        c
+        for c in ("day", "hub", "kind", "severity", "observed", "expected", "title", "alert_id")
+        if c in alerts
+    ]
+    return alerts.sort_values(["day", "alert_id"])[columns].reset_index(drop=True)
 
 
 def quality_summary(validation: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -149,7 +161,7 @@ def quality_summary(validation: pd.DataFrame | None) -> pd.DataFrame | None:
     success = validation["success"].fillna(False).astype(bool)
     grouped = validation.assign(failed=~success).groupby("suite")
     table = pd.DataFrame(
-        {"runs": grouped["run"].nunique(), "checks": grouped.size(), "failed": grouped["failed"].sum()}
+        {"runs": grouped["run_id"].nunique(), "checks": grouped.size(), "failed": grouped["failed"].sum()}
     )
     return table.astype("int64").reset_index()
 
@@ -158,7 +170,11 @@ def quality_failures(validation: pd.DataFrame | None, limit: int = 20) -> pd.Dat
     if validation is None or validation.empty:
         return None
     failed = validation[~validation["success"].fillna(False).astype(bool)]
-    columns = [c for c in ("run", "suite", "expectation", "observed_value") if c in failed]
+    columns = [
+        c
+        for c in ("run_at", "suite", "hub", "day", "expectation", "observed_value", "severity")
+        if c in failed
+    ]
     return failed[columns].head(limit).reset_index(drop=True)
 
 
@@ -199,6 +215,15 @@ def _growth_text(monthly: pd.DataFrame) -> str:
     return f"{int(per_month.sum()):,} new; busiest month {per_month.idxmax()} ({int(per_month.max()):,})"
 
 
+def _reuploads_text(headline: Headline) -> str:
+    if headline.reuploads_after_takedown is None:
+        return NOT_AVAILABLE
+    text = f"{headline.reuploads_after_takedown:,} models re-uploaded a taken-down file"
+    if headline.reuploads_cross_hub is not None:
+        text += f" ({headline.reuploads_cross_hub:,} on another hub)"
+    return text
+
+
 def headline_table(
     headline: Headline, study: Study, start: date, end: date, monthly: pd.DataFrame
 ) -> pd.DataFrame:
@@ -232,11 +257,7 @@ def headline_table(
         "F10": fmt_shares(headline.technique_counts),
         "F11": nsfw_text,
         "F12": "not measurable from metadata",
-        "F14": (
-            f"{headline.reuploads_after_takedown:,} files reappeared after a takedown"
-            if headline.reuploads_after_takedown is not None
-            else NOT_AVAILABLE
-        ),
+        "F14": _reuploads_text(headline),
     }
     rows = []
     for figure in study.figures:

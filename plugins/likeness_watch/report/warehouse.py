@@ -33,62 +33,38 @@ MODELS = TableSpec(
     "dim_model",
     required=("hub", "model_id", "is_likeness", "first_seen"),
     optional=(
-        "name",
-        "type",
-        "creator",
-        "last_seen",
-        "status",
-        "target_name",
-        "target_gender",
-        "target_country",
-        "nsfw_intent",
-        "likeness_confidence",
-        "classifier_version",
-        "target_prominence",
-        "published_at",
-        "base_model_family",
-        "downloads",
+        "name", "type", "creator", "status", "target_gender", "target_country", "target_prominence",
+        "nsfw_intent", "classifier_version", "published_at", "base_model_family", "downloads",
     ),
-)
+)  # fmt: skip
 VERSIONS = TableSpec(
     "fct_likeness_versions",
     required=("hub", "model_id", "version_id", "published_at"),
-    optional=("base_model", "base_model_family", "type", "downloads", "status"),
+    optional=("base_model_family", "downloads"),
 )
 DAILY = TableSpec(
     "mart_likeness_daily",
     required=("day", "hub", "new_likeness_models"),
-    optional=(
-        "active_likeness_models",
-        "taken_down_likeness_models",
-        "likeness_downloads",
-        "downloads_delta",
-        "share_women",
-        "share_nsfw_intent",
-    ),
+    optional=("taken_down_likeness_models", "likeness_downloads", "downloads_delta"),
 )
-TARGETS = TableSpec(
-    "mart_targets",
-    required=("models",),
-    optional=("target_name", "hubs", "downloads", "first_seen", "last_seen", "gender", "country"),
-)
+TARGETS = TableSpec("mart_targets", required=("country", "downloads"))
 REUPLOADS = TableSpec(
     "mart_reuploads",
-    required=("sha256", "hub", "model_id", "seen_on"),
-    optional=("first_hub", "first_model_id", "first_seen", "after_takedown"),
+    required=("sha256", "hub", "model_id", "appeared_on"),
+    optional=("after_takedown", "is_cross_hub"),
 )
 ALERTS = TableSpec(
     "alerts",
     required=("alert_id", "kind", "day"),
-    optional=("hub", "severity", "observed", "expected"),
+    optional=("hub", "severity", "observed", "expected", "title"),
 )
 VALIDATION = TableSpec(
     "validation_results",
-    required=("run", "suite", "expectation", "success"),
-    optional=("observed_value", "run_at", "layer", "hub", "dt"),
+    required=("run_id", "suite", "expectation", "success"),
+    optional=("run_at", "hub", "day", "observed_value", "severity"),
 )
 
-_DATE_COLUMNS = {"first_seen", "last_seen", "published_at", "day", "seen_on", "dt"}
+_DATE_COLUMNS = {"first_seen", "last_seen", "published_at", "day", "appeared_on"}
 
 
 @dataclass
@@ -184,6 +160,14 @@ def _between(frame: pd.DataFrame | None, column: str, start: date | None, end: d
     return frame[keep].reset_index(drop=True)
 
 
+def _validations_for(frame: pd.DataFrame | None, start: date | None, end: date) -> pd.DataFrame | None:
+    """Checks of a partition dated in the period, plus whole-table checks (no day), which always apply."""
+    if frame is None or "day" not in frame:
+        return frame
+    dated = _between(frame, "day", start, end)
+    return pd.concat([dated, frame[frame["day"].isna()]], ignore_index=True)
+
+
 def _default_end(con: duckdb.DuckDBPyConnection, columns: dict[str, set[str]]) -> date:
     if "day" in columns.get(DAILY.name, set()):
         last = con.execute(f"select max(cast(day as date)) from main.{DAILY.name}").fetchone()  # noqa: S608
@@ -220,10 +204,12 @@ def load_report_data(warehouse: Path, start: date | None = None, end: date | Non
             daily=_between(_to_dates(_select(con, DAILY, columns, unavailable)), "day", start, end),
             targets=_select(con, TARGETS, columns, unavailable),
             reuploads=_between(
-                _to_dates(_select(con, REUPLOADS, columns, unavailable)), "seen_on", start, end
+                _to_dates(_select(con, REUPLOADS, columns, unavailable)), "appeared_on", start, end
             ),
             alerts=_between(_to_dates(_select(con, ALERTS, columns, unavailable)), "day", start, end),
-            validation=_select(con, VALIDATION, columns, unavailable),
+            validation=_validations_for(
+                _to_dates(_select(con, VALIDATION, columns, unavailable)), start, end
+            ),
             unavailable=unavailable,
         )
     except duckdb.Error as exc:

@@ -1,15 +1,20 @@
-"""A small hand-written warehouse following the marts contract, with figures known by construction.
+"""A small hand-written warehouse with the marts' real columns, and figures known by construction.
 
 60 likeness models (40 Civitai, 20 Hugging Face) first seen every other day from 2025-04-01, plus 10
-non-likeness models. Seven Civitai likeness models are taken down on the ban day (2025-05-22) and
-their files reappear on Hugging Face in the days after. Known values the tests assert:
+non-likeness models. Model 0 (named ``<script>alert(1)</script>``) is a back-catalogue model published
+2024-12-01. Seven Civitai likeness models are taken down on the ban day (2025-05-22); in the days
+after, each has its file re-uploaded by one Hugging Face mirror (the first mirror carries two files),
+and one Civitai model re-uploads a file on Civitai itself. Known values the tests assert:
 57 female / 2 male / 1 unknown targets; countries CN 12, KR 10, JP 8, GB 6, US 5, FR 3, 16 unknown;
-54 LoRA + 6 checkpoints; 20 with NSFW intent; model 0 is named ``<script>alert(1)</script>``.
+54 LoRA + 6 checkpoints; 20 with NSFW intent; 72 versions; 8 re-uploading models (7 cross-hub).
+
+``full=False`` writes only the contract's core columns and marts (no versions, re-uploads, alerts,
+validation results, nor dim_model's downloads/published_at/base_model_family/target_prominence).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -18,10 +23,30 @@ import pandas as pd
 FIRST_DAY = date(2025, 4, 1)
 LAST_DAY = date(2025, 7, 31)
 BAN_DAY = date(2025, 5, 22)
+BACK_CATALOGUE_DAY = date(2024, 12, 1)
 XSS_NAME = "<script>alert(1)</script>"
 FORMULA_CREATOR = '=HYPERLINK("http://example.invalid","x")'
 COUNTRIES = ["CN"] * 12 + ["KR"] * 10 + ["JP"] * 8 + ["GB"] * 6 + ["US"] * 5 + ["FR"] * 3 + ["unknown"] * 16
 LIKENESS = 60
+TAKEN_DOWN = (0, 4, 8, 12, 16, 20, 24)
+CORE_MODEL_COLUMNS = (
+    "hub",
+    "model_id",
+    "name",
+    "type",
+    "creator",
+    "first_seen",
+    "last_seen",
+    "status",
+    "is_likeness",
+    "likeness_confidence",
+    "likeness_reasons",
+    "target_name",
+    "target_gender",
+    "target_country",
+    "nsfw_intent",
+    "classifier_version",
+)
 
 
 def _hub(i: int) -> str:
@@ -32,14 +57,27 @@ def _model_id(i: int) -> str:
     return str(1000 + i) if i < 40 else f"user{i}/person-{i}-lora"
 
 
-def _taken_down(i: int) -> bool:
-    return i < 40 and FIRST_DAY + timedelta(days=2 * i) < BAN_DAY and i % 4 == 0
+def first_seen(i: int) -> date:
+    return FIRST_DAY + timedelta(days=2 * i)
 
 
-def dim_model() -> pd.DataFrame:
+def published(i: int) -> date:
+    return BACK_CATALOGUE_DAY if i == 0 else first_seen(i)
+
+
+def downloads(i: int) -> int:
+    """Final download counter of likeness model ``i`` (model 0, the XSS name, is the most downloaded)."""
+    return 1000 * (LIKENESS - i)
+
+
+def family(i: int) -> str:
+    return "Flux" if i % 4 == 1 else "SDXL" if i % 4 == 2 else "SD 1.5"
+
+
+def dim_model(full: bool) -> pd.DataFrame:
     rows = []
     for i in range(LIKENESS):
-        first_seen = FIRST_DAY + timedelta(days=2 * i)
+        down = i in TAKEN_DOWN
         rows.append(
             {
                 "hub": _hub(i),
@@ -47,9 +85,9 @@ def dim_model() -> pd.DataFrame:
                 "name": XSS_NAME if i == 0 else f"Person {i} LoRA",
                 "type": "Checkpoint" if i % 10 == 9 else "LORA",
                 "creator": FORMULA_CREATOR if i == 1 else f"maker{i % 7}",
-                "first_seen": first_seen,
-                "last_seen": BAN_DAY if _taken_down(i) else LAST_DAY,
-                "status": "taken_down" if _taken_down(i) else "active",
+                "first_seen": first_seen(i),
+                "last_seen": BAN_DAY if down else LAST_DAY,
+                "status": "taken_down" if down else "active",
                 "is_likeness": True,
                 "likeness_confidence": 0.9,
                 "likeness_reasons": ["name_pattern"],
@@ -58,6 +96,11 @@ def dim_model() -> pd.DataFrame:
                 "target_country": COUNTRIES[i],
                 "nsfw_intent": i % 3 == 0,
                 "classifier_version": "clf-test-1",
+                "downloads": downloads(i),
+                "published_at": published(i),
+                "base_model_family": family(i),
+                "target_prominence": "celebrity" if i < 30 else "influencer" if i < 50 else "unknown",
+                "version_count": 2 if i % 5 == 0 else 1,
             }
         )
     for j in range(10):
@@ -79,22 +122,21 @@ def dim_model() -> pd.DataFrame:
                 "target_country": None,
                 "nsfw_intent": False,
                 "classifier_version": "clf-test-1",
+                "downloads": 5,
+                "published_at": FIRST_DAY + timedelta(days=j),
+                "base_model_family": "SDXL",
+                "target_prominence": None,
+                "version_count": 1,
             }
         )
-    return pd.DataFrame(rows)
-
-
-def downloads(i: int) -> int:
-    """Final download counter of likeness model ``i`` (model 0, the XSS name, is the most downloaded)."""
-    return 1000 * (LIKENESS - i)
+    frame = pd.DataFrame(rows)
+    return frame if full else frame[list(CORE_MODEL_COLUMNS)]
 
 
 def fct_likeness_versions() -> pd.DataFrame:
     """One version per model, two for every fifth; downloads split so the per-model sum is ``downloads``."""
     rows = []
     for i in range(LIKENESS):
-        published = FIRST_DAY + timedelta(days=2 * i)
-        family = "Flux" if i % 4 == 1 else "SDXL" if i % 4 == 2 else "SD 1.5"
         parts = [downloads(i) // 2, downloads(i) // 2] if i % 5 == 0 else [downloads(i)]
         for k, count in enumerate(parts):
             rows.append(
@@ -102,11 +144,12 @@ def fct_likeness_versions() -> pd.DataFrame:
                     "hub": _hub(i),
                     "model_id": _model_id(i),
                     "version_id": f"{i}-{k}",
-                    "published_at": published,
-                    "base_model": family,
-                    "base_model_family": family,
+                    "published_at": published(i),
+                    "base_model": family(i),
+                    "base_model_family": family(i),
                     "type": "LORA",
                     "downloads": count,
+                    "status": "taken_down" if i in TAKEN_DOWN else "active",
                 }
             )
     return pd.DataFrame(rows)
@@ -147,6 +190,7 @@ def mart_targets(models: pd.DataFrame) -> pd.DataFrame:
     likeness = models[models["is_likeness"]]
     return pd.DataFrame(
         {
+            "target_key": likeness["target_name"],
             "target_name": likeness["target_name"],
             "hubs": likeness["hub"].map(lambda h: [h]),
             "models": 1,
@@ -159,32 +203,51 @@ def mart_targets(models: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _appearance(sha: str, hub: str, model_id: str, day: date, first: tuple[str, str], after: bool) -> dict:
+    return {
+        "sha256": sha,
+        "hub": hub,
+        "model_id": model_id,
+        "appeared_on": day,
+        "seen_on": day,
+        "first_hub": first[0],
+        "first_model_id": first[1],
+        "is_cross_hub": hub != first[0],
+        "after_takedown": after,
+        "is_likeness": True,
+    }
+
+
 def mart_reuploads() -> pd.DataFrame:
+    """One row per appearance of a shared file, the first appearance included (as the mart has it)."""
     rows = []
-    for n, i in enumerate(i for i in range(LIKENESS) if _taken_down(i)):
+    for n, i in enumerate(TAKEN_DOWN):
+        sha, origin = f"{i:064x}", ("civitai", _model_id(i))
+        rows.append(_appearance(sha, *origin, first_seen(i), origin, after=False))
+        mirror = f"mirror/{XSS_NAME}" if n == 0 else f"mirror/copy-{i}"
         rows.append(
-            {
-                "sha256": f"{i:064x}",
-                "first_hub": "civitai",
-                "first_model_id": _model_id(i),
-                "first_seen": FIRST_DAY + timedelta(days=2 * i),
-                "hub": "huggingface",
-                "model_id": f"mirror/{XSS_NAME if n == 0 else f'copy-{i}'}",
-                "seen_on": BAN_DAY + timedelta(days=n + 1),
-                "after_takedown": True,
-            }
+            _appearance(sha, "huggingface", mirror, BAN_DAY + timedelta(days=n + 1), origin, after=True)
         )
+    second_file = f"{4:064x}"
     rows.append(
-        {
-            "sha256": "f" * 64,
-            "first_hub": "civitai",
-            "first_model_id": _model_id(1),
-            "first_seen": FIRST_DAY,
-            "hub": "huggingface",
-            "model_id": "mirror/early",
-            "seen_on": FIRST_DAY + timedelta(days=5),
-            "after_takedown": False,
-        }
+        _appearance(
+            second_file,
+            "huggingface",
+            f"mirror/{XSS_NAME}",
+            BAN_DAY + timedelta(days=1),
+            ("civitai", _model_id(4)),
+            after=True,
+        )
+    )
+    rows.append(
+        _appearance(
+            f"{8:064x}", "civitai", "2000", BAN_DAY + timedelta(days=3), ("civitai", _model_id(8)), after=True
+        )
+    )
+    early = ("civitai", _model_id(1))
+    rows.append(_appearance("f" * 64, *early, first_seen(1), early, after=False))
+    rows.append(
+        _appearance("f" * 64, "huggingface", "mirror/early", first_seen(1) + timedelta(days=5), early, False)
     )
     return pd.DataFrame(rows)
 
@@ -195,19 +258,21 @@ def alerts() -> pd.DataFrame:
             {
                 "alert_id": "a1",
                 "kind": "spike",
+                "severity": "high",
                 "hub": "civitai",
                 "day": date(2025, 5, 2),
-                "severity": "high",
-                "observed": 9,
+                "title": f"9 new likeness models, e.g. {XSS_NAME}",
+                "observed": 9.0,
                 "expected": 2.0,
             },
             {
                 "alert_id": "a2",
                 "kind": "takedown_evasion",
+                "severity": "critical",
                 "hub": "huggingface",
                 "day": BAN_DAY + timedelta(days=2),
-                "severity": "critical",
-                "observed": 3,
+                "title": "file of a removed model re-uploaded",
+                "observed": 3.0,
                 "expected": 0.0,
             },
         ]
@@ -215,36 +280,71 @@ def alerts() -> pd.DataFrame:
 
 
 def validation_results() -> pd.DataFrame:
+    run_at = datetime(2025, 7, 31, 6)
+    rows = [
+        (
+            "r1",
+            "raw",
+            "raw_civitai",
+            "civitai",
+            date(2025, 4, 10),
+            "expect_column_values_to_be_unique",
+            True,
+            "0",
+        ),
+        (
+            "r2",
+            "raw",
+            "raw_civitai",
+            "civitai",
+            date(2025, 7, 30),
+            "expect_column_values_to_not_be_null",
+            True,
+            "0",
+        ),
+        (
+            "r2",
+            "raw",
+            "raw_civitai",
+            "civitai",
+            date(2025, 7, 30),
+            "expect_column_values_to_be_unique",
+            True,
+            "0",
+        ),
+        (
+            "r3",
+            "marts",
+            "marts",
+            None,
+            None,
+            "expect_column_values_to_be_between",
+            False,
+            '{"share_women": 1.2}',
+        ),
+    ]
     return pd.DataFrame(
         [
             {
-                "run": "r1",
-                "suite": "raw_civitai",
-                "expectation": "expect_column_values_to_be_unique",
-                "success": True,
-                "observed_value": "0 duplicates",
-            },
-            {
-                "run": "r1",
-                "suite": "raw_civitai",
-                "expectation": "expect_column_values_to_not_be_null",
-                "success": True,
-                "observed_value": "0 nulls",
-            },
-            {
-                "run": "r2",
-                "suite": "marts",
-                "expectation": "expect_column_values_to_be_between",
-                "success": False,
-                "observed_value": "share_women=1.2",
-            },
+                "run_id": r,
+                "run_at": run_at,
+                "layer": layer,
+                "suite": suite,
+                "hub": hub,
+                "day": day,
+                "expectation": e,
+                "success": ok,
+                "observed_value": observed,
+                "severity": "error",
+            }
+            for r, layer, suite, hub, day, e, ok, observed in rows
         ]
     )
 
 
 def build_fixture_warehouse(path: Path, *, full: bool = True) -> Path:
-    """Write the warehouse; ``full=False`` leaves out versions, re-uploads, alerts and validation results."""
-    models = dim_model()
+    """Write the warehouse (``full=False``: the contract's core marts and columns only)."""
+    models = dim_model(full)
     tables = {
         "dim_model": models,
         "mart_likeness_daily": mart_likeness_daily(models),

@@ -21,8 +21,9 @@ def test_headline_figures_match_the_fixture_by_construction(full_data):
     assert [code for code, _ in headline.top_countries_by_downloads] == ["CN", "KR", "JP", "GB", "US"]
     assert headline.share_nsfw_intent == pytest.approx(20 / 60)
     assert headline.share_lora == pytest.approx(54 / 60)
-    assert headline.reuploads_after_takedown == 7  # the pre-ban cross-hub copy is not counted
-    assert headline.prominence_counts is None  # dim_model has no target_prominence column
+    assert headline.reuploads_after_takedown == 8  # models, not files; the pre-ban copy is not counted
+    assert headline.reuploads_cross_hub == 7
+    assert headline.prominence_counts == {"celebrity": 30, "influencer": 20, "unknown": 10}
 
 
 def test_without_versions_f1_to_f3_fall_back_to_models_and_the_daily_mart(minimal_warehouse):
@@ -35,6 +36,7 @@ def test_without_versions_f1_to_f3_fall_back_to_models_and_the_daily_mart(minima
     assert headline.downloads == int(last["likeness_downloads"].sum())
     assert headline.downloads_basis.startswith("cumulative likeness downloads per hub on the last day")
     assert headline.base_model_counts is None
+    assert headline.prominence_counts is None
     assert headline.reuploads_after_takedown is None
 
 

@@ -32,6 +32,7 @@ def test_policy_summary_compares_the_days_before_and_after_the_ban(full_data):
     rows = {row.measure: (row.before, row.after) for row in summary.itertuples()}
     assert rows["taken down on civitai"] == (0, 7)
     assert rows["re-uploaded after a takedown on huggingface"] == (0, 7)
+    assert rows["re-uploaded after a takedown on civitai"] == (0, 1)
     assert tables.policy_summary(takedowns, None, days=30) is None
 
 
@@ -62,9 +63,9 @@ def test_headline_table_puts_study_and_measured_side_by_side(full_data):
     assert table.loc["F3", "measured"] == "1,830,000"
     assert table.loc["F6", "measured"].startswith("96.6 % (57 female, 2 male; 1 unknown excluded)")
     assert table.loc["F7", "measured"].startswith("CN, KR, JP, GB, US")
-    assert table.loc["F8", "measured"] == tables.NOT_AVAILABLE
+    assert table.loc["F8", "measured"] == "celebrity 50.0 % · influencer 33.3 % · unknown 16.7 %"
     assert table.loc["F11", "measured"] == "33.3 % (proxy)"
-    assert table.loc["F14", "measured"] == "7 files reappeared after a takedown"
+    assert table.loc["F14", "measured"] == "8 models re-uploaded a taken-down file (7 on another hub)"
     assert "Here: latest counter per likeness version." in table.loc["F3", "how measured"]
 
 
@@ -79,7 +80,7 @@ def test_csv_neutralises_spreadsheet_formulas_in_text_but_not_numbers():
 
 def test_quality_summary_counts_failures_per_suite(full_data):
     summary = tables.quality_summary(full_data.validation).set_index("suite")
-    assert summary.loc["marts"].tolist() == [1, 1, 1]
-    assert summary.loc["raw_civitai"].tolist() == [1, 2, 0]
+    assert summary.loc["marts"].tolist() == [1, 1, 1]  # runs, checks, failed
+    assert summary.loc["raw_civitai"].tolist() == [2, 3, 0]
     failures = tables.quality_failures(full_data.validation)
     assert failures["expectation"].tolist() == ["expect_column_values_to_be_between"]

@@ -13,10 +13,7 @@ def test_full_warehouse_loads_only_likeness_models_and_defaults_to_the_last_day(
     assert full_data.end == LAST_DAY
     assert full_data.start is None
     assert full_data.timeline_start == date(2025, 4, 1)
-    assert {"dim_model.target_prominence", "dim_model.published_at", "dim_model.base_model_family"} <= set(
-        full_data.unavailable
-    )
-    assert not [item for item in full_data.unavailable if item.startswith("table ")]
+    assert full_data.unavailable == []
     assert isinstance(full_data.models.loc[0, "first_seen"], date)
 
 
@@ -36,6 +33,14 @@ def test_period_limits_models_by_publication_and_daily_rows_by_day(full_warehous
     assert data.daily["day"].min() == date(2025, 5, 1) and data.daily["day"].max() == date(2025, 5, 31)
     assert data.versions["published_at"].between(date(2025, 5, 1), date(2025, 5, 31)).all()
     assert data.alerts["alert_id"].tolist() == ["a1", "a2"]
+    assert data.validation["run_id"].tolist() == ["r3"]  # dated checks outside May dropped, undated kept
+
+
+def test_period_uses_publication_date_so_back_catalogue_models_first_seen_later_stay_out(full_warehouse):
+    april = load_report_data(full_warehouse, date(2025, 4, 1), date(2025, 4, 30))
+    assert len(april.models) == 14  # models 1..14; model 0 was published in 2024 (first seen 2025-04-01)
+    assert "1000" not in set(april.models["model_id"])
+    assert len(april.versions) == 14 + 2  # models 5 and 10 have two versions
 
 
 def test_missing_warehouse_and_inverted_period_are_user_errors(tmp_path, full_warehouse):
