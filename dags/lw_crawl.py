@@ -16,7 +16,7 @@ HUB_POOL = "lw_hub_api"
 @dag(
     dag_id="lw_crawl",
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
-    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
+    start_date=pendulum.datetime(2022, 11, 1, tz="UTC"),  # the study window: backfills may go back to it
     catchup=False,
     max_active_runs=1,
     default_args={
@@ -29,7 +29,10 @@ HUB_POOL = "lw_hub_api"
     doc_md=__doc__,
 )
 def lw_crawl() -> None:
-    """Crawl each hub for the run's day (data interval start, UTC), one mapped task per hub.
+    """Crawl each hub for the run's day (its logical date, UTC), one mapped task per hub.
+
+    A scheduled run's logical date is the start of its daily data interval; it runs once that
+    day is over, so the partition holds the hubs as they were at the end of that day.
 
     Each crawl resumes from its checkpoint when retried. ``max_active_runs=1`` keeps backfills
     sequential so a hub never sees two crawls at once; the ``lw_hub_api`` pool caps concurrent
@@ -42,11 +45,11 @@ def lw_crawl() -> None:
         return hub_names()
 
     @task(pool=HUB_POOL)
-    def crawl(hub: str, data_interval_start: pendulum.DateTime | None = None) -> dict:
+    def crawl(hub: str, logical_date: pendulum.DateTime | None = None) -> dict:
         """Crawl one hub for the day into raw/hub=<hub>/dt=<day>/ and commit its manifest."""
         from likeness_watch.orchestration.runtime import crawl_hub
 
-        return crawl_hub(hub, data_interval_start.date())
+        return crawl_hub(hub, logical_date.date())
 
     @task(outlets=[raw_asset(hub) for hub in hub_names()])
     def publish(summaries: list[dict]) -> list[dict]:
