@@ -25,9 +25,9 @@ from likeness_watch.alerts.model import (
     Alert,
     ModelRef,
 )
-from likeness_watch.alerts.names import name_key
+from likeness_watch.alerts.names import name_key, tokens
 from likeness_watch.alerts.spikes import SpikeParams, score_series
-from likeness_watch.alerts.watchlist import WatchedPerson, matches
+from likeness_watch.alerts.watchlist import WatchedPerson, WatchlistIndex
 from likeness_watch.raw.manifest import COMMITTED, QUARANTINED
 
 MODEL_COLUMNS = (
@@ -78,7 +78,7 @@ class DetectionConfig:
 
 @dataclass(frozen=True)
 class DetectionInputs:
-    """What the rules read: see ``warehouse_reader`` for how each frame is loaded."""
+    """What the rules read: ``marts.read_inputs`` loads them from the warehouse."""
 
     daily: pd.DataFrame
     """``day, hub, new_likeness_models`` (mart_likeness_daily)."""
@@ -97,23 +97,34 @@ def detect(
     config = config or DetectionConfig()
     days = sorted(set(days))
     models = usable_models(inputs.models, inputs.completeness)
-    alerts = spike_alerts(inputs.daily, models, inputs.completeness, days, config)
+    new_by_day = dict(tuple(models.groupby("day_no"))) if not models.empty else {}
+    likeness = models[models["is_likeness"].fillna(False).astype(bool) & (models["target_key"] != "")]
+    watchlist = WatchlistIndex(inputs.watchlist)
+    alerts = spike_alerts(inputs.daily, new_by_day, inputs.completeness, days, config)
     for day in days:
-        alerts += cluster_alerts(models, day, config)
-        alerts += watchlist_alerts(models, inputs.watchlist, day, config)
+        new = new_by_day.get(day.toordinal(), models.iloc[:0])
+        alerts += cluster_alerts(likeness, day, config)
+        alerts += watchlist_alerts(new, watchlist, day, config)
         alerts += evasion_alerts(inputs.reuploads, models, inputs.completeness, day, config)
         alerts += data_missing_alerts(inputs.completeness, day)
     return sorted(alerts, key=lambda a: (a.day, a.kind, a.hub, a.subject))
 
 
 def usable_models(models: pd.DataFrame, completeness: Completeness) -> pd.DataFrame:
-    """Models whose first-seen partition is committed (others are evidence we must not trust)."""
-    if models.empty:
-        return models
-    keep = [
-        completeness.complete(hub, day) for hub, day in zip(models["hub"], models["first_seen"], strict=True)
-    ]
-    return models[np.array(keep, dtype=bool)]
+    """Models whose first-seen partition is committed (others are evidence we must not trust),
+    with ``day_no`` (first-seen day ordinal, for fast day arithmetic) and ``target_key``."""
+    keep = np.array(
+        [
+            completeness.complete(hub, day)
+            for hub, day in zip(models["hub"], models["first_seen"], strict=True)
+        ],
+        dtype=bool,
+    )
+    usable = models[keep] if len(models) else models
+    return usable.assign(
+        day_no=np.array([day.toordinal() for day in usable["first_seen"]], dtype=np.int64),
+        target_key=[_target_key(target) for target in usable["target_name"]],
+    )
 
 
 def model_refs(models: pd.DataFrame, top_n: int) -> tuple[ModelRef, ...]:
@@ -184,12 +195,13 @@ def count_frame(
 
 def spike_alerts(
     daily: pd.DataFrame,
-    models: pd.DataFrame,
+    new_by_day: dict[int, pd.DataFrame],
     completeness: Completeness,
     days: list[date],
     config: DetectionConfig,
 ) -> list[Alert]:
-    """Spikes in new likeness models per hub and over all hubs."""
+    """Spikes in new likeness models per hub and over all hubs (``new_by_day``: usable models by
+    first-seen day ordinal, for the alert's top models)."""
     if not days:
         return []
     counts, exposure = count_frame(
@@ -204,9 +216,11 @@ def spike_alerts(
         scores = score_series(counts[hub], config.spike, exposure[hub]).reindex(wanted)
         for ts, row in scores[scores["spike"].fillna(False).astype(bool)].iterrows():
             day = ts.date()
-            new = models[(models["first_seen"] == day) & models["is_likeness"].fillna(False).astype(bool)]
-            if hub != ALL_HUBS:
-                new = new[new["hub"] == hub]
+            top: tuple[ModelRef, ...] = ()
+            new = new_by_day.get(day.toordinal())
+            if new is not None:
+                new = new[new["is_likeness"].fillna(False).astype(bool)]
+                top = model_refs(new if hub == ALL_HUBS else new[new["hub"] == hub], config.top_n)
             ratio = row["count"] / row["expected"]
             alerts.append(
                 Alert(
@@ -219,7 +233,7 @@ def spike_alerts(
                     observed=float(row["count"]),
                     expected=round(float(row["expected"]), 3),
                     p_value=float(row["p_value"]),
-                    top_models=model_refs(new, config.top_n),
+                    top_models=top,
                     details={
                         "baseline_median": float(row["baseline"]),
                         "days_covered": int(row["days"]),
@@ -234,23 +248,20 @@ def spike_alerts(
     return alerts
 
 
-def cluster_alerts(models: pd.DataFrame, day: date, config: DetectionConfig) -> list[Alert]:
+def cluster_alerts(likeness: pd.DataFrame, day: date, config: DetectionConfig) -> list[Alert]:
     """Several new models of one target within the window: fires on the day the count reaches
-    the threshold (not on every later day of the same campaign)."""
-    likeness = models[models["is_likeness"].fillna(False).astype(bool)]
-    if likeness.empty:
-        return []
-    likeness = likeness.assign(target_key=likeness["target_name"].map(_target_key))
-    likeness = likeness[likeness["target_key"] != ""]
-    minimum = config.cluster_min_models
-    yesterday = _window_counts(likeness, day - timedelta(days=1), config.cluster_window_days)
-    inside = (likeness["first_seen"] > day - timedelta(days=config.cluster_window_days)) & (
-        likeness["first_seen"] <= day
-    )
+    the threshold (not on every later day of the same campaign). ``likeness``: usable likeness
+    models with a known ``target_key``."""
+    minimum, width = config.cluster_min_models, config.cluster_window_days
+    today = _window_counts(likeness, day.toordinal(), width)
+    yesterday = _window_counts(likeness, day.toordinal() - 1, width)
+    reached = [key for key, count in today.items() if count >= minimum and yesterday.get(key, 0) < minimum]
+    inside = likeness[
+        (likeness["day_no"] > day.toordinal() - width) & (likeness["day_no"] <= day.toordinal())
+    ]
     alerts = []
-    for key, group in likeness[inside].groupby("target_key"):
-        if len(group) < minimum or yesterday.get(key, 0) >= minimum:
-            continue
+    for key in sorted(reached):
+        group = inside[inside["target_key"] == key]
         hubs = sorted(set(group["hub"]))
         display = str(group["target_name"].mode().iloc[0])
         nsfw = group["nsfw_intent"].map(lambda v: not _missing(v) and bool(v)).any()
@@ -260,13 +271,12 @@ def cluster_alerts(models: pd.DataFrame, day: date, config: DetectionConfig) -> 
                 hub=hubs[0] if len(hubs) == 1 else ALL_HUBS,
                 day=day,
                 severity="high" if nsfw else "medium",
-                title=f"{len(group)} new likeness models of {display} "
-                f"within {config.cluster_window_days} days",
+                title=f"{len(group)} new likeness models of {display} within {width} days",
                 observed=float(len(group)),
-                expected=float(config.cluster_min_models),
+                expected=float(minimum),
                 subject=str(key),
                 top_models=model_refs(group, config.top_n),
-                details={"target": display, "hubs": hubs, "window_days": config.cluster_window_days},
+                details={"target": display, "hubs": hubs, "window_days": width},
             )
         )
     return alerts
@@ -278,36 +288,38 @@ def _target_key(target: Any) -> str:
     return "" if text is None or text.strip().lower() in UNKNOWN_TARGETS else name_key(text)
 
 
-def _window_counts(models: pd.DataFrame, end: date, days: int) -> pd.Series:
-    """New models per target key in the ``days`` days ending on ``end``."""
-    inside = (models["first_seen"] > end - timedelta(days=days)) & (models["first_seen"] <= end)
+def _window_counts(models: pd.DataFrame, end: int, days: int) -> pd.Series:
+    """New models per target key in the ``days`` days ending on day ordinal ``end``."""
+    inside = (models["day_no"] > end - days) & (models["day_no"] <= end)
     return models.loc[inside, "target_key"].value_counts()
 
 
 def watchlist_alerts(
-    models: pd.DataFrame, watchlist: list[WatchedPerson], day: date, config: DetectionConfig
+    new: pd.DataFrame, watchlist: WatchlistIndex, day: date, config: DetectionConfig
 ) -> list[Alert]:
-    """Any new model (likeness or not: the classifier may miss it) naming a watched person."""
-    new = models[models["first_seen"] == day]
-    if new.empty or not watchlist:
+    """Any model first seen on ``day`` (likeness or not: the classifier may miss it) naming a
+    watched person."""
+    if new.empty or not watchlist.people:
         return []
-    texts = [_model_texts(row) for row in new.to_dict("records")]
+    hits: dict[str, list[int]] = {}
+    for position, row in enumerate(new.to_dict("records")):
+        for person in watchlist.named_in([tokens(text) for text in _model_texts(row)]):
+            hits.setdefault(person.name, []).append(position)
     alerts = []
-    for person in watchlist:
-        hit = new[[matches(person, model_texts) for model_texts in texts]]
-        for hub, group in hit.groupby("hub"):
+    for name, positions in hits.items():
+        for hub, group in new.iloc[positions].groupby("hub"):
             alerts.append(
                 Alert(
                     kind=WATCHLIST_MATCH,
                     hub=str(hub),
                     day=day,
                     severity="critical",
-                    title=f"Watchlist match on {hub}: {len(group)} new model(s) naming {person.name}",
+                    title=f"Watchlist match on {hub}: {len(group)} new model(s) naming {name}",
                     observed=float(len(group)),
                     expected=0.0,
-                    subject=person.name,
+                    subject=name,
                     top_models=model_refs(group, config.top_n),
-                    details={"person": person.name},
+                    details={"person": name},
                 )
             )
     return alerts

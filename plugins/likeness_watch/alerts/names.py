@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from text_unidecode import unidecode
 
@@ -37,8 +38,10 @@ MIN_JOINED_LENGTH = 6
 """A name written without spaces ("emmastone") is matched only if it is at least this long."""
 
 
+@lru_cache(maxsize=1 << 16)
 def tokens(text: str | None) -> tuple[str, ...]:
-    """ASCII, lower-case word tokens of a hub or watchlist string."""
+    """ASCII, lower-case word tokens of a hub or watchlist string (cached: target names and
+    trigger words repeat across thousands of models)."""
     if not text:
         return ()
     ascii_text = _CAMEL.sub(" ", unidecode(unicodedata.normalize("NFKC", text))).lower()
@@ -59,6 +62,15 @@ def name_key(text: str | None) -> str:
 def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
     width = len(needle)
     return any(haystack[i : i + width] == needle for i in range(len(haystack) - width + 1))
+
+
+def lookup_keys(name_tokens: tuple[str, ...]) -> set[str]:
+    """Tokens at least one of which any text naming the person must contain: its own tokens
+    (spaced forms) and its joined rotations (one-word forms)."""
+    keys = set(name_tokens)
+    if len(name_tokens) > 1:
+        keys |= {"".join(order) for order in _rotations(name_tokens)}
+    return keys
 
 
 def _rotations(name_tokens: tuple[str, ...]) -> list[tuple[str, ...]]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from likeness_watch.alerts.names import mentions, tokens
+from likeness_watch.alerts.names import lookup_keys, mentions, tokens
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,7 @@ class WatchedPerson:
     name: str
     aliases: tuple[str, ...]
 
-    @property
+    @cached_property
     def variants(self) -> tuple[tuple[str, ...], ...]:
         """Token forms of the name and every alias (empty ones dropped)."""
         forms = (tokens(text) for text in (self.name, *self.aliases))
@@ -60,7 +62,27 @@ def load_watchlist(path: Path) -> list[WatchedPerson]:
         raise WatchlistError(f"cannot read watchlist {path}: {exc}") from exc
 
 
-def matches(person: WatchedPerson, texts: Iterable[str | None]) -> bool:
-    """Whether any of a model's strings (name, trigger words, tags, target) names the person."""
-    text_tokens = [tokens(text) for text in texts]
-    return any(mentions(found, variant) for found in text_tokens for variant in person.variants)
+def matches(person: WatchedPerson, texts: Iterable[tuple[str, ...]]) -> bool:
+    """Whether any of a model's tokenised strings (name, trigger words, tags, target) names the
+    person (callers tokenise each model once with ``names.tokens``, then test every person)."""
+    return any(mentions(found, variant) for found in texts for variant in person.variants)
+
+
+class WatchlistIndex:
+    """Watched persons by lookup token, so each model is checked only against the few persons
+    it could possibly name (a day of thousands of models × a long watchlist stays cheap)."""
+
+    def __init__(self, people: Sequence[WatchedPerson]) -> None:
+        self.people = list(people)
+        self._by_key: dict[str, set[int]] = defaultdict(set)
+        for position, person in enumerate(self.people):
+            for variant in person.variants:
+                for key in lookup_keys(variant):
+                    self._by_key[key].add(position)
+
+    def named_in(self, texts: Sequence[tuple[str, ...]]) -> list[WatchedPerson]:
+        """The persons a model's tokenised strings name, in watchlist order."""
+        candidates = {
+            position for found in texts for token in found for position in self._by_key.get(token, ())
+        }
+        return [self.people[i] for i in sorted(candidates) if matches(self.people[i], texts)]
