@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
 
 from likeness_watch.alerts import history, marts
 from likeness_watch.alerts.channels.base import Channel
@@ -30,6 +31,9 @@ from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore, open_store
 
 log = logging.getLogger(__name__)
+
+LOCK_WAIT_S = 180
+"""How long a run waits for another process to release the warehouse file."""
 
 
 @dataclass
@@ -52,13 +56,29 @@ def detection_config(settings: Settings) -> DetectionConfig:
     return DetectionConfig(spike=SpikeParams().with_sensitivity(settings.alert_sensitivity))
 
 
+def _locked(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+@retry(
+    retry=retry_if_exception(_locked),
+    wait=wait_exponential(multiplier=0.5, max=10),
+    stop=stop_after_delay(LOCK_WAIT_S),
+    reraise=True,
+)
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """DuckDB lets one process write or several read: wait while a build, the report or the
+    quality gate holds the file, rather than failing the run."""
+    return duckdb.connect(str(path), read_only=read_only)
+
+
 @contextmanager
 def warehouse(settings: Settings, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the existing warehouse (never create an empty one by mistake)."""
     path = Path(settings.warehouse)
     if not path.is_file():
         raise marts.MartsMissing(f"warehouse {path} not found: run `likeness-watch build` first")
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = _connect(path, read_only)
     try:
         yield con
     finally:

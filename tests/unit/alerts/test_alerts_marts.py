@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from likeness_watch.alerts import history
 from likeness_watch.alerts.completeness import read_completeness
 from likeness_watch.alerts.marts import MartsMissing, read_inputs
 from likeness_watch.alerts.run import latest_days, run_alerts_range
+from likeness_watch.alerts.run import warehouse as open_warehouse
 from likeness_watch.settings import Settings
 
 START, DAY = date(2025, 4, 1), date(2025, 5, 10)
@@ -94,3 +97,12 @@ def test_missing_marts_are_a_clear_error(settings: Settings, store):
     duckdb.connect(str(settings.warehouse)).close()
     with pytest.raises(MartsMissing, match="likeness-watch build"):
         run_alerts_range(settings, DAY, DAY)
+
+
+def test_a_run_waits_while_another_process_holds_the_warehouse(warehouse: Settings):
+    hold = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print(flush=True); time.sleep(1.5)"
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(warehouse.warehouse)], stdout=subprocess.PIPE)
+    holder.stdout.readline()  # the other process now holds the write lock
+    with open_warehouse(warehouse) as con:
+        assert con.execute("select count(*) from dim_model").fetchone() == (3,)
+    assert holder.wait() == 0
