@@ -7,7 +7,7 @@ imported only when a gate runs.
 
 from likeness_watch.quality.publish import candidate_path, prepare_candidate, publish_candidate
 from likeness_watch.quality.quarantine import quarantine_partition, release_partition
-from likeness_watch.quality.raw import validate_raw
+from likeness_watch.quality.raw import validate_partitions, validate_raw
 from likeness_watch.quality.suites import SuiteError
 from likeness_watch.quality.summary import Outcome, QualityGateError, ValidationSummary
 from likeness_watch.quality.warehouse import validate_warehouse
@@ -22,6 +22,7 @@ __all__ = [
     "publish_candidate",
     "quarantine_partition",
     "release_partition",
+    "validate_partitions",
     "validate_raw",
     "validate_warehouse",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 
 import click
@@ -16,26 +15,12 @@ from likeness_watch.store import ObjectStore, open_store
 
 
 def raw_days(store: ObjectStore, hub: str, day: date | None) -> list[date]:
-    """The day to validate for a hub: the given one, else its newest partition (quarantined included)."""
-    if day is not None:
-        return [day]
+    """The hub's partition to validate: the given day's if it exists, else its newest (quarantined too)."""
     manifests = committed_partitions(store, hub, statuses=(COMMITTED, QUARANTINED))
-    return [date.fromisoformat(manifests[-1].dt)] if manifests else []
-
-
-def run_and_print(gate: Callable[[], object], console: Console, show_all: bool) -> str | None:
-    """Run one gate and print its summary; returns the failure message when it failed."""
-    from likeness_watch.quality import QualityGateError
-
-    try:
-        summary = gate()
-    except QualityGateError as exc:
-        if exc.summary is None:
-            raise
-        exc.summary.print_to(console, show_all)
-        return str(exc)
-    summary.print_to(console, show_all)
-    return None
+    days = [date.fromisoformat(manifest.dt) for manifest in manifests]
+    if day is not None:
+        return [day] if day in days else []
+    return days[-1:]
 
 
 @click.command()
@@ -53,7 +38,9 @@ def validate(
     layer: str, day: datetime | None, hubs: tuple[str, ...], release: bool, candidate: bool, show_all: bool
 ) -> None:
     """Run the data-quality gates; exits non-zero when a blocking expectation fails."""
-    from likeness_watch.quality import QualityGateError, SuiteError, validate_raw, validate_warehouse
+    import duckdb
+
+    from likeness_watch.quality import QualityGateError, SuiteError, validate_partitions, validate_warehouse
 
     if layer != "raw" and (hubs or release):
         raise click.UsageError("--hub and --release apply to --layer raw only")
@@ -61,29 +48,26 @@ def validate(
         raise click.UsageError("--candidate applies to --layer staging or marts only")
     settings = Settings()
     store = open_store(settings.store)
-    console = Console()
     given = day.date() if day else None
     try:
         if layer == "raw":
-            runs = [(hub, d) for hub in hubs or hub_names() for d in raw_days(store, hub, given)]
-            if not runs:
-                raise click.ClickException(f"no raw partitions in {settings.store}: crawl first")
-            failures = [
-                run_and_print(
-                    lambda h=hub, d=d: validate_raw(settings, store, h, d, release), console, show_all
-                )
-                for hub, d in runs
-            ]
+            partitions = [(hub, d) for hub in hubs or hub_names() for d in raw_days(store, hub, given)]
+            if not partitions:
+                when = f" for {given}" if given else ""
+                raise click.ClickException(f"no raw partitions{when} in {settings.store}: crawl first")
+            summaries = validate_partitions(settings, store, partitions, release)
         else:
-            failures = [
-                run_and_print(
-                    lambda: validate_warehouse(settings, layer, given, candidate=candidate, store=store),
-                    console,
-                    show_all,
-                )
-            ]
-    except (QualityGateError, SuiteError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    failed = [message for message in failures if message]
+            try:
+                summaries = [validate_warehouse(settings, layer, given, candidate=candidate, store=store)]
+            except QualityGateError as exc:
+                if exc.summary is None:
+                    raise
+                summaries = [exc.summary]
+    except (QualityGateError, SuiteError, duckdb.Error) as exc:
+        raise click.ClickException(str(exc).splitlines()[0]) from exc
+    console = Console()
+    for summary in summaries:
+        summary.print_to(console, show_all)
+    failed = [summary.failure_message() for summary in summaries if not summary.success]
     if failed:
         raise click.ClickException(" | ".join(failed))

@@ -1,4 +1,4 @@
-"""One gate run, whatever the layer: validate batches with GX, then store what was found.
+"""Gate runs, whatever the layer: validate batches with GX, then store what was found.
 
 Outcomes go to the warehouse table ``validation_results`` and, with GX's own results, to Data
 Docs in the object store. Checks that cannot be GX expectations because there is no frame to give
@@ -18,7 +18,6 @@ from likeness_watch.quality.data_docs import publish_data_docs, save_results
 from likeness_watch.quality.gx_runner import Batch, BatchResult, GxSession
 from likeness_watch.quality.outcomes import short, to_outcome
 from likeness_watch.quality.results_table import write_results
-from likeness_watch.quality.suites import SuiteSpec
 from likeness_watch.quality.summary import BLOCKING, Outcome, ValidationSummary
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore
@@ -26,8 +25,9 @@ from likeness_watch.store import ObjectStore
 
 @dataclass
 class GateRun:
+    """One validated target (a partition, or a warehouse layer) before it is recorded."""
+
     summary: ValidationSummary
-    session: GxSession
     results: list[BatchResult]
 
 
@@ -51,16 +51,15 @@ def precondition_failure(suite: str, check: str, message: str, hub: str | None, 
 
 
 def run_gate(
+    session: GxSession,
     layer: str,
     target: str,
-    specs: Iterable[SuiteSpec],
     batches: Iterable[Batch],
     preconditions: Iterable[Outcome] = (),
 ) -> GateRun:
-    """Validate every batch in one GX session; nothing is stored yet."""
+    """Validate batches in ``session``; nothing is stored yet."""
     run_at = datetime.now(UTC)
     run_id = new_run_id(run_at)
-    session = GxSession(specs)
     outcomes = list(preconditions)
     results = []
     for batch in batches:
@@ -70,11 +69,15 @@ def run_gate(
             to_outcome(batch.spec.name, result, batch.spec.id_columns, batch.hub, batch.day)
             for result in item.result.get("results", [])
         ]
-    return GateRun(ValidationSummary(run_id, run_at, layer, target, outcomes), session, results)
+    return GateRun(ValidationSummary(run_id, run_at, layer, target, outcomes), results)
 
 
-def record(run: GateRun, settings: Settings, store: ObjectStore) -> None:
-    """Store outcomes in the warehouse and rebuild Data Docs in the store."""
-    write_results(settings.warehouse, run.summary)
-    save_results(store, run.summary.run_id, run.results)
-    run.summary.docs_url = publish_data_docs(run.session, store)
+def record(session: GxSession, runs: Iterable[GateRun], settings: Settings, store: ObjectStore) -> None:
+    """Store outcomes in the warehouse, then rebuild Data Docs in the store once for all runs."""
+    runs = list(runs)
+    write_results(settings.warehouse, *(run.summary for run in runs))
+    for run in runs:
+        save_results(store, run.summary.run_id, run.results)
+    docs_url = publish_data_docs(session, store)
+    for run in runs:
+        run.summary.docs_url = docs_url

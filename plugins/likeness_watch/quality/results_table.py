@@ -57,13 +57,12 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(COMMENT)
 
 
-def write_results(warehouse: Path, summary: ValidationSummary) -> int:
-    """Append the summary's outcomes; returns the number of rows written."""
-    run_at = summary.run_at.replace(tzinfo=None)
+def write_results(warehouse: Path, *summaries: ValidationSummary) -> int:
+    """Append the summaries' outcomes in one transaction; returns the number of rows written."""
     rows = [
         (
             summary.run_id,
-            run_at,
+            summary.run_at.replace(tzinfo=None),
             summary.layer,
             outcome.suite,
             outcome.hub,
@@ -73,14 +72,14 @@ def write_results(warehouse: Path, summary: ValidationSummary) -> int:
             outcome.observed_json,
             outcome.severity,
         )
+        for summary in summaries
         for outcome in summary.outcomes
     ]
     con = connect(warehouse)
     try:
         ensure_table(con)
-        con.execute("begin")
-        con.executemany(f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)  # noqa: S608
-        con.execute("commit")
+        if rows:
+            con.executemany(f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)  # noqa: S608
     finally:
         con.close()
     return len(rows)

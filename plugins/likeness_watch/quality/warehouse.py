@@ -18,7 +18,7 @@ import duckdb
 
 from likeness_watch.hubs.registry import hub_names
 from likeness_watch.quality.gate import GateRun, precondition_failure, record, run_gate
-from likeness_watch.quality.gx_runner import Batch
+from likeness_watch.quality.gx_runner import Batch, GxSession
 from likeness_watch.quality.publish import candidate_path
 from likeness_watch.quality.results_table import connect
 from likeness_watch.quality.suites import SuiteSpec, load_suites
@@ -81,7 +81,7 @@ def _register_store_filesystem(con: duckdb.DuckDBPyConnection, settings: Setting
         con.register_filesystem(fsspec.filesystem("s3"))
 
 
-def _validate(settings: Settings, layer: str, path: Path, day: date | None) -> GateRun:
+def _validate(settings: Settings, layer: str, path: Path, day: date | None) -> tuple[GxSession, GateRun]:
     specs = load_suites(settings.expectations, layer)
     if not specs:
         raise QualityGateError(f"no {layer} suites in {settings.expectations}/{layer}/")
@@ -98,7 +98,8 @@ def _validate(settings: Settings, layer: str, path: Path, day: date | None) -> G
         con.close()
     batches = [item for item in loaded if isinstance(item, Batch)]
     failures = [item for item in loaded if isinstance(item, Outcome)]
-    return run_gate(layer, f"{path.name} {layer} day {gate_day}", specs, batches, failures)
+    session = GxSession(specs)
+    return session, run_gate(session, layer, f"{path.name} {layer} day {gate_day}", batches, failures)
 
 
 def validate_warehouse(
@@ -120,8 +121,8 @@ def validate_warehouse(
     path = candidate_path(settings) if candidate else settings.warehouse
     if not path.exists():
         raise QualityGateError(f"no warehouse at {path}: run `likeness-watch build` first")
-    run = _validate(settings, layer, path, day)
-    record(run, settings, store or open_store(settings.store))
+    session, run = _validate(settings, layer, path, day)
+    record(session, [run], settings, store or open_store(settings.store))
     if not run.summary.success:
         raise QualityGateError(run.summary.failure_message(), run.summary)
     return run.summary

@@ -7,7 +7,7 @@ import gzip
 import duckdb
 import pytest
 
-from likeness_watch.quality import QualityGateError, quarantine_partition, validate_raw
+from likeness_watch.quality import QualityGateError, quarantine_partition, validate_partitions, validate_raw
 from likeness_watch.raw import committed_partitions, read_manifest
 from likeness_watch.raw.layout import manifest_key
 
@@ -36,7 +36,7 @@ def test_healthy_partition_passes_and_results_are_stored(settings, store, raw):
     assert store.exists("docs/quality/index.html")
 
 
-def test_bad_partition_is_quarantined_and_the_error_names_the_expectations(settings, store, raw):
+def test_bad_partition_is_quarantined_while_the_other_hub_flows(settings, store, raw):
     envelopes = healthy_civitai(raw)
     envelopes[1] = raw.civitai_envelope(None)  # the hub sent an item without an id
     envelopes[2]["record"]["stats"]["downloadCount"] = -4
@@ -45,25 +45,23 @@ def test_bad_partition_is_quarantined_and_the_error_names_the_expectations(setti
     raw.write_partition(store, "civitai", envelopes)
     good_hub = raw.write_partition(store, "huggingface", [raw.hf_envelope("a/b")])
 
-    with pytest.raises(QualityGateError) as failure:
-        validate_raw(settings, store, "civitai", raw.day)
+    bad, good = validate_partitions(settings, store, [("civitai", raw.day), ("huggingface", raw.day)])
 
-    message = str(failure.value)
+    assert good.success and not bad.success
+    message = bad.failure_message()
     assert message.startswith("raw gate failed for civitai 2025-05-01")
     assert "expect_column_values_to_not_be_null(model_id)" in message
     assert "expect_column_values_to_be_between(record.stats.downloadCount)" in message
     assert "expect_column_values_to_be_in_set(record.type)" in message
-    summary = failure.value.summary
-    assert [w.expectation for w in summary.warnings] == ["expect_table_columns_to_match_set"]
-    assert "record.lockedProperties" in summary.warnings[0].observed
+    assert [w.expectation for w in bad.warnings] == ["expect_table_columns_to_match_set"]
+    assert "record.lockedProperties" in bad.warnings[0].observed
 
     manifest = read_manifest(store, "civitai", raw.day)
     assert manifest.status == "quarantined"
     assert "expect_column_values_to_not_be_null(model_id)" in manifest.quarantine["failed"]
-    assert [m.hub for m in committed_partitions(store)] == ["huggingface"]  # the good hub still flows
-    assert committed_partitions(store)[0].run_id == good_hub.run_id
+    assert [(m.hub, m.run_id) for m in committed_partitions(store)] == [("huggingface", good_hub.run_id)]
 
-    pages = [key for key in store.list("docs/quality/validations/") if key.endswith(".html")]
+    pages = [key for key in store.list("docs/quality/validations/raw_civitai/") if key.endswith(".html")]
     html = store.get_bytes(pages[-1]).decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)</script>" not in html

@@ -44,7 +44,7 @@ def summary(run_id):
 def test_rows_are_appended_with_the_documented_columns(tmp_path):
     warehouse = tmp_path / "data" / "warehouse.duckdb"
     assert write_results(warehouse, summary("r1")) == 2
-    assert write_results(warehouse, summary("r2")) == 2
+    assert write_results(warehouse, summary("r2"), summary("r3")) == 4
     con = duckdb.connect(str(warehouse), read_only=True)
     columns = [row[0] for row in con.execute("describe validation_results").fetchall()]
     assert columns == [
@@ -66,6 +66,7 @@ def test_rows_are_appended_with_the_documented_columns(tmp_path):
     assert rows == [
         ("r1", datetime(2025, 5, 2, 3, 4, 5), date(2025, 5, 1), False, "1"),
         ("r2", datetime(2025, 5, 2, 3, 4, 5), date(2025, 5, 1), False, "1"),
+        ("r3", datetime(2025, 5, 2, 3, 4, 5), date(2025, 5, 1), False, "1"),
     ]
 
 
@@ -86,7 +87,7 @@ def test_writing_waits_while_another_process_holds_the_file(tmp_path):
     try:
         assert holder.stdout.readline().strip() == "locked"
         started = time.monotonic()
-        assert write_results(warehouse, summary("r3")) == 2
+        assert write_results(warehouse, summary("r4")) == 2
         assert time.monotonic() - started > 0.3
     finally:
         holder.wait(timeout=30)
