@@ -81,7 +81,9 @@ def _register_store_filesystem(con: duckdb.DuckDBPyConnection, settings: Setting
         con.register_filesystem(fsspec.filesystem("s3"))
 
 
-def _validate(settings: Settings, layer: str, path: Path, day: date | None) -> tuple[GxSession, GateRun]:
+def _validate(
+    settings: Settings, layer: str, path: Path, day: date | None, label: str
+) -> tuple[GxSession, GateRun]:
     specs = load_suites(settings.expectations, layer)
     if not specs:
         raise QualityGateError(f"no {layer} suites in {settings.expectations}/{layer}/")
@@ -98,8 +100,8 @@ def _validate(settings: Settings, layer: str, path: Path, day: date | None) -> t
         con.close()
     batches = [item for item in loaded if isinstance(item, Batch)]
     failures = [item for item in loaded if isinstance(item, Outcome)]
-    session = GxSession(specs)
-    return session, run_gate(session, layer, f"{path.name} {layer} day {gate_day}", batches, failures)
+    session = GxSession(load_suites(settings.expectations))  # every suite gets a Data Docs page
+    return session, run_gate(session, layer, f"{label} warehouse, day {gate_day}", batches, failures)
 
 
 def validate_warehouse(
@@ -121,7 +123,7 @@ def validate_warehouse(
     path = candidate_path(settings) if candidate else settings.warehouse
     if not path.exists():
         raise QualityGateError(f"no warehouse at {path}: run `likeness-watch build` first")
-    session, run = _validate(settings, layer, path, day)
+    session, run = _validate(settings, layer, path, day, "candidate" if candidate else "published")
     record(session, [run], settings, store or open_store(settings.store))
     if not run.summary.success:
         raise QualityGateError(run.summary.failure_message(), run.summary)
