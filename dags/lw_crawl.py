@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import CronDataIntervalTimetable, dag, task
+from airflow.sdk import CronDataIntervalTimetable, TriggerRule, dag, task
 
 from likeness_watch.hubs.registry import hub_names
 from likeness_watch.orchestration.assets import raw_asset
@@ -34,7 +34,9 @@ def lw_crawl() -> None:
     A scheduled run's logical date is the start of its daily data interval; it runs once that
     day is over, so the partition holds the hubs as they were at the end of that day.
 
-    Each crawl resumes from its checkpoint when retried. ``max_active_runs=1`` keeps backfills
+    Each crawl resumes from its checkpoint when retried. Each partition then passes the raw
+    quality gate; a failing one is quarantined, its task fails naming the expectations, and the
+    run fails, while the other hubs' partitions still flow to the build. ``max_active_runs=1`` keeps backfills
     sequential so a hub never sees two crawls at once; the ``lw_hub_api`` pool caps concurrent
     hub crawls overall and the per-hub token bucket inside the client enforces each hub's rate.
     """
@@ -51,12 +53,23 @@ def lw_crawl() -> None:
 
         return crawl_hub(hub, logical_date.date())
 
-    @task(outlets=[raw_asset(hub) for hub in hub_names()])
-    def publish(summaries: list[dict]) -> list[dict]:
-        """Announce the committed partitions to downstream DAGs (build) as raw Asset events."""
-        return list(summaries)
+    @task
+    def validate(summary: dict, logical_date: pendulum.DateTime | None = None) -> dict:
+        """Raw quality gate (Great Expectations); a failing partition is quarantined and this fails."""
+        from likeness_watch.orchestration.runtime import gate_raw_partition
 
-    publish(crawl.expand(hub=enabled_hubs()))
+        return gate_raw_partition(summary["hub"], logical_date.date())
+
+    @task(outlets=[raw_asset(hub) for hub in hub_names()], trigger_rule=TriggerRule.ALL_DONE)
+    def publish() -> None:
+        """Announce the day's partitions to the build DAG; quarantined ones stay invisible to it."""
+
+    @task
+    def all_gates_passed() -> None:
+        """Fails the run (upstream failed) when any hub's partition was quarantined."""
+
+    gated = validate.expand(summary=crawl.expand(hub=enabled_hubs()))
+    gated >> [publish(), all_gates_passed()]
 
 
 lw_crawl()

@@ -34,5 +34,14 @@ def test_crawl_maps_one_task_per_registered_hub(dagbag):
     assert crawl.is_mapped
     assert crawl.pool == "lw_hub_api"
     assert crawl.retries >= 3 and crawl.retry_exponential_backoff
-    outlets = {asset.name for asset in dag.get_task("publish").outlets}
-    assert outlets == {raw_asset(hub).name for hub in hub_names()}
+    publish = dag.get_task("publish")
+    assert {asset.name for asset in publish.outlets} == {raw_asset(hub).name for hub in hub_names()}
+
+
+def test_raw_gate_sits_between_crawl_and_publish(dagbag):
+    dag = dagbag.dags["lw_crawl"]
+    validate = dag.get_task("validate")
+    assert validate.is_mapped and "crawl" in validate.upstream_task_ids
+    assert "validate" in dag.get_task("publish").upstream_task_ids
+    assert dag.get_task("publish").trigger_rule == "all_done"  # the good hubs still flow
+    assert dag.get_task("all_gates_passed").trigger_rule == "all_success"  # the run fails visibly

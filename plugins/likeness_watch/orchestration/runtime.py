@@ -38,3 +38,12 @@ def crawl_hub(hub: str, day: date) -> dict[str, Any]:
         "via_counts": manifest.via_counts,
         "anomalies": manifest.anomalies,
     }
+
+
+def gate_raw_partition(hub: str, day: date) -> dict[str, Any]:
+    """Raw gate for one partition; raises ``QualityGateError`` (after quarantining) on failure."""
+    from likeness_watch.quality import validate_raw
+
+    settings = Settings()
+    summary = validate_raw(settings, airflow_store(settings), hub, day)
+    return {"hub": hub, "dt": day.isoformat(), "summary": summary.render()}
