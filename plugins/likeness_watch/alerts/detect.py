@@ -35,6 +35,7 @@ MODEL_COLUMNS = (
     "model_id",
     "name",
     "first_seen",
+    "published_on",
     "is_likeness",
     "likeness_confidence",
     "target_name",
@@ -43,7 +44,9 @@ MODEL_COLUMNS = (
     "trained_words",
     "tags",
 )
-"""Columns of the ``models`` frame; ``url``, ``trained_words`` and ``tags`` may be all-null."""
+"""Columns of the ``models`` frame; ``published_on``, ``url``, ``trained_words`` and ``tags`` may be
+all-null. ``first_seen`` is the crawl day the model was first observed, ``published_on`` the day
+the hub says it was published (a hub's first crawl finds years of backlog on one crawl day)."""
 REUPLOAD_COLUMNS = (
     "sha256",
     "hub",
@@ -112,7 +115,8 @@ def detect(
 
 def usable_models(models: pd.DataFrame, completeness: Completeness) -> pd.DataFrame:
     """Models whose first-seen partition is committed (others are evidence we must not trust),
-    with ``day_no`` (first-seen day ordinal, for fast day arithmetic) and ``target_key``."""
+    with day ordinals ``day_no`` (first seen) and ``pub_no`` (published, else first seen) for fast
+    day arithmetic, and ``target_key``."""
     keep = np.array(
         [
             completeness.complete(hub, day)
@@ -121,8 +125,17 @@ def usable_models(models: pd.DataFrame, completeness: Completeness) -> pd.DataFr
         dtype=bool,
     )
     usable = models[keep] if len(models) else models
+    day_no = np.array([day.toordinal() for day in usable["first_seen"]], dtype=np.int64)
+    published = np.array(
+        [
+            seen if _missing(day) else day.toordinal()
+            for day, seen in zip(usable["published_on"], day_no, strict=True)
+        ],
+        dtype=np.int64,
+    )
     return usable.assign(
-        day_no=np.array([day.toordinal() for day in usable["first_seen"]], dtype=np.int64),
+        day_no=day_no,
+        pub_no=np.minimum(published, day_no),
         target_key=[_target_key(target) for target in usable["target_name"]],
     )
 
@@ -148,7 +161,7 @@ def _ref(row: dict[str, Any]) -> ModelRef:
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+    return value is None or (not isinstance(value, list | tuple | np.ndarray) and bool(pd.isna(value)))
 
 
 def _text(value: Any) -> str | None:
@@ -160,10 +173,11 @@ def count_frame(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Day × hub counts of new likeness models, and the days each count covers.
 
-    Counts are NaN where the partition is not committed; a committed day absent from the mart
-    counts 0. Coverage is 1 plus the run of untrustworthy days just before (the crawl after a gap
+    Counts are NaN where the partition is not committed and on a hub's first crawl day (it holds
+    the hub's whole backlog, not a day of uploads); a committed day absent from the mart counts
+    0. Coverage is 1 plus the run of untrustworthy days just before (the crawl after a gap
     catches up on them). The ``all`` column sums the hubs, and is NaN unless every hub that had
-    started was committed that day and none was catching up.
+    started was committed that day and none was catching up or starting.
     """
     index = pd.date_range(start, end, freq="D")
     hubs = sorted(set(completeness.hubs) | set(daily["hub"]))
@@ -186,8 +200,10 @@ def count_frame(
             gap = gap + 1 if status in (MISSING, QUARANTINED) else 0
     trusted = statuses == COMMITTED
     started = statuses != NOT_STARTED
-    table = table.where(trusted)
-    complete_day = ~(started & ~trusted).any(axis=1) & ~(exposure > 1).any(axis=1)
+    first_days = {hub: pd.Timestamp(completeness.starts.get(hub, date.min)) for hub in hubs}
+    backlog = pd.DataFrame({hub: index == first_days[hub] for hub in hubs}, index=index)
+    table = table.where(trusted & ~backlog)
+    complete_day = ~(started & ~trusted).any(axis=1) & ~(exposure > 1).any(axis=1) & ~backlog.any(axis=1)
     table[ALL_HUBS] = table[hubs].where(started).sum(axis=1, min_count=1).where(complete_day)
     exposure[ALL_HUBS] = 1.0
     return table, exposure
@@ -249,19 +265,17 @@ def spike_alerts(
 
 
 def cluster_alerts(likeness: pd.DataFrame, day: date, config: DetectionConfig) -> list[Alert]:
-    """Several new models of one target within the window: fires on the day the count reaches
-    the threshold (not on every later day of the same campaign). ``likeness``: usable likeness
-    models with a known ``target_key``."""
-    minimum, width = config.cluster_min_models, config.cluster_window_days
-    today = _window_counts(likeness, day.toordinal(), width)
-    yesterday = _window_counts(likeness, day.toordinal() - 1, width)
+    """Several models of one target *published* within the window, as known to the crawl of
+    ``day``: fires on the day the count reaches the threshold (not on every later day of the same
+    campaign, and not for years of backlog found by a hub's first crawl). ``likeness``: usable
+    likeness models with a known ``target_key``."""
+    minimum, width, end = config.cluster_min_models, config.cluster_window_days, day.toordinal()
+    today = _window_counts(likeness, end, width)
+    yesterday = _window_counts(likeness, end - 1, width)
     reached = [key for key, count in today.items() if count >= minimum and yesterday.get(key, 0) < minimum]
-    inside = likeness[
-        (likeness["day_no"] > day.toordinal() - width) & (likeness["day_no"] <= day.toordinal())
-    ]
     alerts = []
     for key in sorted(reached):
-        group = inside[inside["target_key"] == key]
+        group = likeness[_in_window(likeness, end, width) & (likeness["target_key"] == key)]
         hubs = sorted(set(group["hub"]))
         display = str(group["target_name"].mode().iloc[0])
         nsfw = group["nsfw_intent"].map(lambda v: not _missing(v) and bool(v)).any()
@@ -288,10 +302,14 @@ def _target_key(target: Any) -> str:
     return "" if text is None or text.strip().lower() in UNKNOWN_TARGETS else name_key(text)
 
 
+def _in_window(models: pd.DataFrame, end: int, days: int) -> pd.Series:
+    """Published in the ``days`` days ending on day ordinal ``end`` and already seen by then."""
+    return (models["pub_no"] > end - days) & (models["pub_no"] <= end) & (models["day_no"] <= end)
+
+
 def _window_counts(models: pd.DataFrame, end: int, days: int) -> pd.Series:
-    """New models per target key in the ``days`` days ending on day ordinal ``end``."""
-    inside = (models["day_no"] > end - days) & (models["day_no"] <= end)
-    return models.loc[inside, "target_key"].value_counts()
+    """Models per target key in the window ending on day ordinal ``end``."""
+    return models.loc[_in_window(models, end, days), "target_key"].value_counts()
 
 
 def watchlist_alerts(

@@ -20,7 +20,8 @@ from likeness_watch.hubs.registry import UnknownHubError, get_hub
 log = logging.getLogger(__name__)
 
 OPTIONAL_MODEL_COLUMNS = ("url", "trained_words", "tags")
-"""dim_model columns used when present: a hub page link, and strings for watchlist matching."""
+"""dim_model columns used when present: a hub page link, and strings for watchlist matching
+(``published_at`` too, for target clusters)."""
 
 
 class MartsMissing(RuntimeError):
@@ -87,10 +88,15 @@ def read_inputs(
 
 
 def _models(con: duckdb.DuckDBPyConnection, columns: set[str], since: date, end: date) -> pd.DataFrame:
+    derived_columns = {
+        "first_seen": "first_seen::date as first_seen",
+        "published_on": "published_at::date as published_on"
+        if "published_at" in columns
+        else "null as published_on",
+    }
     select = [
-        f"{name}::date as first_seen"
-        if name == "first_seen"
-        else (name if name in columns or name not in OPTIONAL_MODEL_COLUMNS else f"null as {name}")
+        derived_columns.get(name)
+        or (name if name in columns or name not in OPTIONAL_MODEL_COLUMNS else f"null as {name}")
         for name in MODEL_COLUMNS
     ]
     models = con.execute(
@@ -98,6 +104,7 @@ def _models(con: duckdb.DuckDBPyConnection, columns: set[str], since: date, end:
         [since, end],
     ).df()
     models["first_seen"] = _dates(models["first_seen"])
+    models["published_on"] = _dates(models["published_on"])
     models["model_id"] = models["model_id"].astype(str)
     derived = pd.Series(
         [model_url(hub, model_id) for hub, model_id in zip(models["hub"], models["model_id"], strict=True)],
@@ -124,4 +131,6 @@ def _reuploads(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.Dat
 
 
 def _dates(values: pd.Series) -> pd.Series:
-    return pd.Series(pd.to_datetime(values).dt.date, index=values.index, dtype=object)
+    """Python dates (None where unknown), the type the rules compare days with."""
+    stamps = pd.to_datetime(values)
+    return pd.Series([None if pd.isna(ts) else ts.date() for ts in stamps], index=values.index, dtype=object)

@@ -103,15 +103,46 @@ def test_missing_days_in_the_window_do_not_distort_the_baseline():
 
 
 def test_hub_not_yet_crawled_is_neither_missing_nor_part_of_the_total():
+    eve = DAY - timedelta(days=1)
     late = Completeness(
-        {("civitai", d): "committed" for d in days(START, 60)} | {("huggingface", DAY): "committed"},
+        {("civitai", d): "committed" for d in days(START, 60)}
+        | {("huggingface", d): "committed" for d in (eve, DAY)},
         {},
-        {"civitai": START, "huggingface": DAY},
+        {"civitai": START, "huggingface": eve},
     )
     frame, _ = count_frame(daily(), late, START, DAY)
-    assert frame.loc[pd.Timestamp(DAY - timedelta(days=1)), ALL_HUBS] == 3
+    assert frame.loc[pd.Timestamp(eve - timedelta(days=1)), ALL_HUBS] == 3
+    assert pd.isna(frame.loc[pd.Timestamp(eve), "huggingface"])  # its first crawl: the whole backlog
+    assert pd.isna(frame.loc[pd.Timestamp(eve), ALL_HUBS])
     assert frame.loc[pd.Timestamp(DAY), ALL_HUBS] == 6
-    assert detect(inputs(completeness=late), [DAY - timedelta(days=1)]) == []
+    assert detect(inputs(completeness=late), [eve - timedelta(days=1)]) == []
+
+
+def test_first_crawl_backlog_is_neither_a_spike_nor_in_later_baselines():
+    data = inputs(daily=daily({("civitai", START): 900}))
+    assert detect(data, [START]) == []
+    scores = count_frame(data.daily, data.completeness, START, DAY)[0]["civitai"]
+    assert pd.isna(scores.iloc[0]) and (scores.iloc[1:] == 3).all()
+
+
+def test_backlog_of_old_models_is_not_a_cluster_but_a_recent_burst_is():
+    old = [
+        {
+            "hub": "civitai",
+            "model_id": f"o{i}",
+            "target_name": "Kai Doe",
+            "first_seen": DAY,
+            "published_on": DAY - timedelta(days=40 * i),
+        }
+        for i in range(1, 6)
+    ]
+    recent = [
+        {"hub": "civitai", "model_id": f"r{i}", "target_name": "Ana Roe", "first_seen": DAY,
+         "published_on": DAY - timedelta(days=i)}
+        for i in range(3)
+    ]  # fmt: skip
+    alerts = detect(inputs(models=models(*old, *recent)), [DAY])
+    assert [(a.kind, a.details["target"]) for a in alerts] == [("target_cluster", "Ana Roe")]
 
 
 def test_catch_up_after_a_gap_is_expected_to_be_bigger():
