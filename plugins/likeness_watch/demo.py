@@ -1,7 +1,9 @@
 """``likeness-watch demo``: the whole pipeline on the simulator, through the code the DAGs run.
 
 A new user sees in a few minutes what the platform does: simulated hubs are crawled day by day
-into the object store, and a summary per hub per day is printed.
+into the object store, each partition passes the raw quality gate, the warehouse is built and
+gated before it is published, alerts for the period land in the outbox, and the study report
+is written. Nothing is sent anywhere unless alert channels are configured.
 """
 
 from __future__ import annotations
@@ -49,19 +51,20 @@ def sim_base_url(sim_url: str, hub: str) -> str:
 
 def crawl_table(manifests: dict[tuple[str, date], Manifest]) -> Table:
     table = Table(title="Crawled partitions (per hub per day)")
-    for column in ("day", "hub", "mode", "records", "new models", "via", "requests"):
-        table.add_column(
-            column, justify="right" if column in {"records", "new models", "requests"} else "left"
-        )
+    table.add_column("day")
+    table.add_column("hub")
+    table.add_column("mode")
+    for column in ("records", "new", "hidden found", "removed", "requests"):
+        table.add_column(column, justify="right")
     for (hub, day), manifest in sorted(manifests.items(), key=lambda item: (item[0][1], item[0][0])):
-        via = ", ".join(f"{name} {count}" for name, count in sorted(manifest.via_counts.items()))
         table.add_row(
             day.isoformat(),
             hub,
             manifest.mode,
             str(manifest.record_count),
             str(manifest.new_models),
-            via,
+            str(manifest.via_counts.get("gap_probe", 0)),
+            str(manifest.phases.get("refresh", {}).get("gone", 0)),
             str(manifest.requests),
         )
     return table
@@ -76,7 +79,7 @@ def demo(start: datetime, days: int, seed: int, scale: float) -> None:
     """Run the pipeline end to end on the simulated hubs and print what it found."""
     from likeness_watch.simulator import SimConfig, SimServer, build_world
 
-    console = Console()
+    console = Console(width=max(Console().width, 100))
     settings = Settings(gap_probe_budget=max(Settings().gap_probe_budget, SIM_GAP_PROBE_BUDGET))
     day_list = [start.date() + timedelta(days=i) for i in range(days)]
     console.print(f"[bold]Building the simulated world[/] (seed {seed}, scale {scale})…")
@@ -89,3 +92,34 @@ def demo(start: datetime, days: int, seed: int, scale: float) -> None:
     finally:
         server.stop()
     console.print(crawl_table(manifests))
+    run_downstream(settings, day_list, list(manifests), console)
+
+
+def run_downstream(
+    settings: Settings, days: list[date], partitions: list[tuple[str, date]], console: Console
+) -> None:
+    """Quality gates, warehouse, alerts and report for the crawled period."""
+    from likeness_watch.alerts import run_alerts_range
+    from likeness_watch.alerts.command import summary as alert_summary
+    from likeness_watch.pipeline import build_and_publish, gate_raw
+    from likeness_watch.report import write_report
+    from likeness_watch.warehouse.headlines import headline_numbers
+
+    console.rule("Raw quality gate")
+    gate = gate_raw(settings, open_store(settings.store), partitions)
+    console.print(f"{len(gate.passed)} partitions passed, {len(gate.quarantined)} quarantined")
+    for (hub, day), message in sorted(gate.quarantined.items()):
+        console.print(f"[red]quarantined[/] {hub} {day}: {message}", markup=True, highlight=False)
+    console.rule("Warehouse (dbt build on a candidate, gated, then published)")
+    result, summaries = build_and_publish(settings, days[-1])
+    loaded = len(result.loaded)
+    console.print(f"dbt build: {len(result.nodes)} nodes, {loaded} partitions in {result.seconds:.0f} s")
+    for validation in summaries:
+        console.print(validation.render(), highlight=False)
+    console.print("\n".join(headline_numbers(settings.warehouse).lines()), highlight=False)
+    console.rule("Alerts for the simulated period")
+    run = run_alerts_range(settings, days[0], days[-1])
+    console.print(alert_summary(run, dry_run=False, suppressed=False), highlight=False, markup=False)
+    console.rule("Study report")
+    index = write_report(settings, settings.report_dir)
+    console.print(f"report: {index.resolve()}")

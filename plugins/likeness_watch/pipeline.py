@@ -10,14 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from likeness_watch.quality import (
-    QualityGateError,
-    ValidationSummary,
-    prepare_candidate,
-    publish_candidate,
-    validate_raw,
-    validate_warehouse,
-)
+from likeness_watch.quality import ValidationSummary, prepare_candidate, publish_candidate, validate_warehouse
+from likeness_watch.quality.raw import validate_partitions
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore
 from likeness_watch.warehouse import BuildResult, build_warehouse
@@ -34,13 +28,13 @@ class RawGateOutcome:
 
 
 def gate_raw(settings: Settings, store: ObjectStore, partitions: list[tuple[str, date]]) -> RawGateOutcome:
-    """Validate each partition; failures are quarantined (invisible downstream) and collected."""
+    """Validate partitions in one GX session; failures are quarantined (invisible downstream)."""
     outcome = RawGateOutcome()
-    for hub, day in partitions:
-        try:
-            outcome.passed.append(validate_raw(settings, store, hub, day))
-        except QualityGateError as exc:
-            outcome.quarantined[hub, day] = str(exc)
+    for (hub, day), summary in zip(partitions, validate_partitions(settings, store, partitions), strict=True):
+        if summary.success:
+            outcome.passed.append(summary)
+        else:
+            outcome.quarantined[hub, day] = summary.failure_message()
     return outcome
 
 

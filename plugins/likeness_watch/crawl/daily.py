@@ -233,6 +233,7 @@ class DailyCrawl:
                 self.phase_stats["refresh"]["fetched"] += 1
                 if fetched.status == 404:
                     self.gone.add(fetched.model_id)
+                    self.phase_stats["refresh"]["gone"] += 1
                 self._record(fetched.model_id, "refresh", fetched.status, fetched.record)
             self.progress("refresh", len(chunk))
             self._checkpoint()
