@@ -34,3 +34,16 @@ def test_tampering_wrong_secret_stale_or_swapped_timestamp_fail():
     assert not verify_signature("other", body, sig, ts, now)
     assert not verify_signature("k3y", body, sig, ts, now + 3600)  # replayed an hour later
     assert not verify_signature("k3y", body, sig, str(int(now) + 3600), now + 3600)  # header moved, body not
+
+
+def test_naive_times_are_utc_whatever_the_machine_timezone(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        _, headers = signed_request(ALERT, "k3y", NOW.replace(tzinfo=None))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert headers[TIMESTAMP_HEADER] == str(int(NOW.timestamp()))

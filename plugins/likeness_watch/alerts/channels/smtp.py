@@ -9,7 +9,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -29,7 +29,7 @@ def build_message(alert: Alert, sender: str, recipients: Sequence[str], now: dat
     message["Subject"] = header(f"[Likeness Watch] {alert.severity.upper()} {alert.kind}: {alert.title}")
     message["From"] = header(sender)
     message["To"] = ", ".join(header(r) for r in recipients)
-    message["Date"] = format_datetime(now)
+    message["Date"] = format_datetime(now if now.tzinfo else now.replace(tzinfo=UTC))
     message["Message-ID"] = make_msgid(idstring=alert.alert_id, domain="likeness-watch.invalid")
     message["X-LikenessWatch-Alert-Id"] = alert.alert_id
     message.set_content(render.text(alert))

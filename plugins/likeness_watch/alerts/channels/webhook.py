@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import SecretStr
 
@@ -29,8 +29,9 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def signed_request(alert: Alert, secret: str, now: datetime) -> tuple[bytes, dict[str, str]]:
-    """The body and headers of one delivery (pure: ``now`` is given)."""
-    sent_at = int(now.timestamp())
+    """The body and headers of one delivery (pure: ``now`` is given; naive means UTC, the
+    history table's convention)."""
+    sent_at = int((now if now.tzinfo else now.replace(tzinfo=UTC)).timestamp())
     payload = {"source": "likeness-watch", "sent_at": sent_at, "alert": alert.to_dict()}
     body = json_for_html(json.dumps(payload, ensure_ascii=False, sort_keys=True)).encode()
     headers = {
