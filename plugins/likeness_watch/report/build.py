@@ -146,12 +146,18 @@ def _draw_charts(
             "Bar chart of daily takedowns above the axis and re-uploads below it, per hub.",
             "takedowns_reuploads",
         )
-    if data.daily is not None and not data.daily.empty:
+    spikes = tables.spike_series(data.daily, data.first_crawl_day)
+    if spikes is not None:
+        left_out = (
+            f" {data.first_crawl_day} is left out: on the first crawl day every model on a hub is new."
+            if data.daily is not None and len(spikes) < len(data.daily)
+            else ""
+        )
         add(
             "alerts",
-            charts.alerts_chart(data.daily, data.alerts, policy),
+            charts.alerts_chart(spikes, data.alerts, policy),
             f"New likeness models per day per hub; black markers are recorded alerts, by severity."
-            f"{policy_note}",
+            f"{left_out}{policy_note}",
             "Line chart of daily new likeness models per hub with alert markers.",
             "alerts",
         )

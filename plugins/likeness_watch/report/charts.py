@@ -55,6 +55,9 @@ _CYCLE = (
     SeriesStyle(OKABE_ITO["sky"], "P", "--", "oo"),
     SeriesStyle(OKABE_ITO["black"], "X", "-.", ""),
 )
+_FAMILY_STYLES = _CYCLE[2:]
+"""Base-model families never reuse the two hub styles drawn in the panels above them."""
+_OTHER_STYLE = SeriesStyle("#999999", ".", ":", "")
 _GENDER_STYLES = {
     "female": SeriesStyle(OKABE_ITO["vermillion"], "o", "-", "///"),
     "male": SeriesStyle(OKABE_ITO["sky"], "s", "--", "..."),
@@ -165,8 +168,10 @@ def growth_chart(monthly: pd.DataFrame, by_family: pd.DataFrame | None, policy: 
     axes[1].set_title("Cumulative, by hub")
     if by_family is not None:
         families = by_family.assign(start=pd.PeriodIndex(by_family["month"], freq="M").to_timestamp())
-        for index, (family, group) in enumerate(families.groupby("family", sort=True)):
-            _line(axes[2], group["start"], group["new"], _CYCLE[(index + 2) % len(_CYCLE)], str(family))
+        styles = iter(_FAMILY_STYLES)
+        for family, group in families.groupby("family", sort=True):
+            style = _OTHER_STYLE if family == "Other" else next(styles, _OTHER_STYLE)
+            _line(axes[2], group["start"], group["new"], style, str(family))
         axes[2].set_title("New per month, by base-model family")
     for axis in axes:
         _thousands(axis)
@@ -285,42 +290,26 @@ def policy_window(
 
 
 def takedowns_chart(table: pd.DataFrame, policy: list[PolicyDate]) -> Figure:
-    """Takedowns per day per hub (bars, up) against re-uploads of removed files (bars, down)."""
+    """Takedowns per day per hub above re-uploads of taken-down files: two panels, each on its own
+    scale, because a ban removes far more models in a day than are re-uploaded."""
     lo, hi = policy_window(table["day"], policy)
     window = table[(table["day"] >= lo) & (table["day"] <= hi)]
-    figure = Figure(figsize=(WIDTH, 3.6), layout="constrained")
-    axis = figure.subplots()
+    figure = Figure(figsize=(WIDTH, 4.4), layout="constrained")
+    axes = figure.subplots(2, 1, sharex=True)
+    panels = ((axes[0], "taken_down", "taken down on"), (axes[1], "reuploads", "re-uploaded on"))
     for hub, style, group in _by_hub(window, "day", "taken_down"):
-        down, up = group[group["taken_down"] > 0], group[group["reuploads"] > 0]
-        if not down.empty:
-            axis.bar(
-                list(down["day"]),
-                down["taken_down"],
-                width=0.9,
-                color=style.color,
-                edgecolor="#333333",
-                linewidth=0.3,
-                hatch=style.hatch,
-                label=f"taken down on {hub}",
-            )
-        if not up.empty:
-            axis.bar(
-                list(up["day"]),
-                -up["reuploads"],
-                width=0.9,
-                color="white",
-                edgecolor=style.color,
-                linewidth=0.8,
-                hatch="xx",
-                label=f"re-uploaded on {hub}",
-            )
-    axis.axhline(0, color="#333333", linewidth=0.8)
-    axis.set_xlim(lo - timedelta(days=1), hi + timedelta(days=1))
-    axis.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{abs(value):,.0f}"))
-    axis.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
-    axis.set_ylabel("re-uploads (down) · takedowns (up)")
-    _date_axis(axis)
-    _policy_lines(axis, policy)
+        for axis, column, label in panels:
+            shown = group[group[column] > 0]
+            if not shown.empty:
+                axis.bar(list(shown["day"]), shown[column], width=0.9, color=style.color, edgecolor="#333333",
+                         linewidth=0.3, hatch=style.hatch, label=f"{label} {hub}")  # fmt: skip
+    axes[0].set_title("Likeness models taken down per day")
+    axes[1].set_title("Models re-uploading a taken-down file, per day")
+    for axis in axes:
+        axis.set_xlim(lo - timedelta(days=1), hi + timedelta(days=1))
+        _thousands(axis)
+        _policy_lines(axis, policy)
+    _date_axis(axes[-1])
     _legend(figure)
     return figure
 

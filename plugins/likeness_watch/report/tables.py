@@ -25,6 +25,7 @@ from likeness_watch.report.warehouse import ReportData
 NOT_AVAILABLE = "not available"
 TOP_MODELS = 10
 TOP_COUNTRY_ROWS = 10
+TOP_FAMILIES = 5
 
 
 def fmt_int(value: int | None) -> str:
@@ -56,21 +57,39 @@ def monthly_new(data: ReportData) -> tuple[pd.DataFrame, str]:
         basis = "likeness models by month first seen by the crawler"
     if frame.empty:
         return pd.DataFrame(columns=["month", "hub", "new", "cumulative"]), basis
-    month = pd.to_datetime(frame["day"]).dt.to_period("M").astype(str)
-    table = frame.assign(month=month).groupby(["month", "hub"], as_index=False)["new"].sum()
-    table["new"] = table["new"].astype("int64")
+    month = pd.to_datetime(frame["day"]).dt.to_period("M")
+    table = _every_month(frame.assign(month=month).groupby(["month", "hub"])["new"].sum(), "hub")
     table["cumulative"] = table.groupby("hub")["new"].cumsum()
-    return table.sort_values(["month", "hub"]).reset_index(drop=True), basis
+    return table, basis
+
+
+def _every_month(counts: pd.Series, key: str) -> pd.DataFrame:
+    """Counts per (month, key) with the months that had none filled in as 0, so lines do not skip them."""
+    months = pd.period_range(
+        counts.index.get_level_values("month").min(), counts.index.get_level_values("month").max()
+    )
+    keys = sorted(set(counts.index.get_level_values(key)))
+    full = counts.reindex(pd.MultiIndex.from_product([months, keys], names=["month", key]), fill_value=0)
+    table = full.astype("int64").rename("new").reset_index()
+    table["month"] = table["month"].astype(str)
+    return table
 
 
 def monthly_by_family(versions: pd.DataFrame | None) -> pd.DataFrame | None:
-    """F5/F9: new likeness versions per month by base-model family (needs versions with a family)."""
+    """F5/F9: new likeness versions per month by base-model family: the largest families, the rest
+    as "Other" (more lines than distinguishable styles would not be readable)."""
     if versions is None or "base_model_family" not in versions or versions.empty:
         return None
-    month = pd.to_datetime(versions["published_at"]).dt.to_period("M").astype(str)
-    family = versions["base_model_family"].fillna("unknown")
-    table = pd.DataFrame({"month": month, "family": family}).value_counts().rename("new").reset_index()
-    return table.sort_values(["month", "family"]).reset_index(drop=True)
+    family = versions["base_model_family"].fillna("Other")
+    top = family.value_counts().index[:TOP_FAMILIES]
+    frame = pd.DataFrame(
+        {
+            "month": pd.to_datetime(versions["published_at"]).dt.to_period("M"),
+            "family": family.where(family.isin(top), "Other"),
+            "new": 1,
+        }
+    )
+    return _every_month(frame.groupby(["month", "family"])["new"].sum(), "family")
 
 
 def downloads_daily(daily: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -141,6 +160,14 @@ def takedowns_reuploads(data: ReportData) -> pd.DataFrame | None:
     for column in ("taken_down", "reuploads"):
         table[column] = table[column].fillna(0).astype("int64") if column in table else 0
     return table.sort_values(["day", "hub"]).reset_index(drop=True)
+
+
+def spike_series(daily: pd.DataFrame | None, first_crawl_day: date | None) -> pd.DataFrame | None:
+    """Daily new likeness models without the first crawl day, whose back catalogue is not a spike."""
+    if daily is None:
+        return None
+    series = daily[daily["day"] != first_crawl_day] if first_crawl_day is not None else daily
+    return None if series.empty else series.reset_index(drop=True)
 
 
 def alerts_table(alerts: pd.DataFrame | None) -> pd.DataFrame | None:

@@ -81,6 +81,7 @@ class ReportData:
     alerts: pd.DataFrame | None = None
     validation: pd.DataFrame | None = None
     unavailable: list[str] = field(default_factory=list)
+    first_crawl_day: date | None = None
 
     @property
     def timeline_start(self) -> date:
@@ -168,6 +169,13 @@ def _validations_for(frame: pd.DataFrame | None, start: date | None, end: date) 
     return pd.concat([dated, frame[frame["day"].isna()]], ignore_index=True)
 
 
+def _first_crawl_day(con: duckdb.DuckDBPyConnection, columns: dict[str, set[str]]) -> date | None:
+    """The daily mart's first day: every model already on a hub is "new" that day."""
+    if "day" not in columns.get(DAILY.name, set()):
+        return None
+    return con.execute(f"select min(cast(day as date)) from main.{DAILY.name}").fetchone()[0]  # noqa: S608
+
+
 def _default_end(con: duckdb.DuckDBPyConnection, columns: dict[str, set[str]]) -> date:
     if "day" in columns.get(DAILY.name, set()):
         last = con.execute(f"select max(cast(day as date)) from main.{DAILY.name}").fetchone()  # noqa: S608
@@ -211,6 +219,7 @@ def load_report_data(warehouse: Path, start: date | None = None, end: date | Non
                 _to_dates(_select(con, VALIDATION, columns, unavailable)), start, end
             ),
             unavailable=unavailable,
+            first_crawl_day=_first_crawl_day(con, columns),
         )
     except duckdb.Error as exc:
         raise ReportError(f"cannot read warehouse {warehouse}: {str(exc).splitlines()[0]}") from exc

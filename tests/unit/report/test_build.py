@@ -42,6 +42,7 @@ def test_page_shows_study_next_to_measured_and_method_notes(full_report):
         "takedown_evasion",
         "expect_column_values_to_be_between",
         "file of a removed model re-uploaded",
+        "2025-04-01 is left out: on the first crawl day",
     ):
         assert html.escape(text, quote=False) in page, text
 

@@ -84,3 +84,37 @@ def test_quality_summary_counts_failures_per_suite(full_data):
     assert summary.loc["raw_civitai"].tolist() == [2, 3, 0]
     failures = tables.quality_failures(full_data.validation)
     assert failures["expectation"].tolist() == ["expect_column_values_to_be_between"]
+
+
+def test_months_without_new_items_are_zero_not_skipped(full_data):
+    monthly, _ = tables.monthly_new(full_data)
+    huggingface = monthly[monthly["hub"] == "huggingface"].set_index("month")["new"]
+    assert list(huggingface.index) == [
+        "2024-12",
+        "2025-01",
+        "2025-02",
+        "2025-03",
+        "2025-04",
+        "2025-05",
+        "2025-06",
+        "2025-07",
+    ]
+    assert huggingface["2025-01"] == 0 and huggingface["2025-07"] > 0
+
+
+def test_base_model_families_beyond_the_top_five_are_grouped_as_other():
+    families = (
+        ["SDXL"] * 6 + ["SD 1.x"] * 5 + ["Pony"] * 4 + ["Flux"] * 3 + ["Illustrious"] * 2 + ["SD 3", "Wan"]
+    )
+    versions = pd.DataFrame(
+        {"published_at": [date(2025, 5, 1)] * len(families), "base_model_family": families}
+    )
+    table = tables.monthly_by_family(versions).set_index("family")["new"]
+    assert table.to_dict() == {"Flux": 3, "Illustrious": 2, "Other": 2, "Pony": 4, "SD 1.x": 5, "SDXL": 6}
+
+
+def test_spike_series_leaves_out_the_first_crawl_day(full_data):
+    assert full_data.first_crawl_day == date(2025, 4, 1)
+    series = tables.spike_series(full_data.daily, full_data.first_crawl_day)
+    assert series["day"].min() == date(2025, 4, 2)
+    assert tables.spike_series(full_data.daily, None)["day"].min() == date(2025, 4, 1)
