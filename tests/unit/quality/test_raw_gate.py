@@ -86,6 +86,8 @@ def test_release_after_revalidation(settings, store, raw):
     released = validate_raw(settings, store, "huggingface", raw.day, release=True)
     assert "released" in released.render()
     assert [m.status for m in committed_partitions(store)] == ["committed"]
+    index = store.get_bytes("docs/quality/index.html").decode()
+    assert kept.run_id in index and released.run_id in index  # Data Docs keep the history
 
 
 def test_undecodable_part_file_blocks(settings, store, raw):
