@@ -84,6 +84,15 @@
 {% endmacro %}
 
 
+{% macro lw_partitions_of(sql, day_column) %}
+    {#- The distinct (hub, day_column) pairs of a query, as {hub: [dt, ...]}. -#}
+    {%- set query -%}
+        select distinct hub, strftime({{ day_column }}, '%Y-%m-%d') as dt from ({{ sql }}) order by 1, 2
+    {%- endset -%}
+    {{ return(lw_group_dts(run_query(query))) }}
+{% endmacro %}
+
+
 {% macro lw_group_dts(table) %}
     {%- set grouped = {} -%}
     {%- for row in table.rows -%}
@@ -93,14 +102,21 @@
 {% endmacro %}
 
 
-{% macro lw_dt_filter(pending, hub, column='dt') %}
-    {#- SQL predicate selecting the pending days of one hub (literal dates, so DuckDB prunes files). -#}
+{% macro lw_partition_filter(pending, relation=none) %}
+    {#- SQL predicate selecting the pending (hub, dt) partitions, as literals so that DuckDB
+        prunes the other files: none = everything, {} = nothing. ``relation`` qualifies the
+        columns when the query joins several relations. -#}
+    {%- set prefix = relation ~ '.' if relation else '' -%}
     {%- if pending is none -%}
         true
-    {%- elif pending.get(hub) -%}
-        {{ column }} in ({% for day in pending[hub] %}date '{{ day }}'{{ ", " if not loop.last }}{% endfor %})
-    {%- else -%}
+    {%- elif not pending -%}
         false
+    {%- else -%}
+        ({% for hub, days in pending.items() -%}
+            ({{ prefix }}hub = '{{ hub }}' and {{ prefix }}dt in (
+                {%- for day in days %}date '{{ day }}'{{ ", " if not loop.last }}{% endfor %}))
+            {{- " or " if not loop.last }}
+        {%- endfor %})
     {%- endif -%}
 {% endmacro %}
 

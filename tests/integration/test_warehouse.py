@@ -26,8 +26,8 @@ from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore, open_store
 from likeness_watch.warehouse import BuildResult, build_warehouse
 
-SHA_EMMA = "9f" * 32
-SHA_JISOO = "3c" * 32
+SHA_ELENA = "9f" * 32
+SHA_HAEUN = "3c" * 32
 SHA_STYLE = "aa" * 32
 D1, D2, D3, D4, D5, D6 = (date(2025, 5, day) for day in range(1, 7))
 
@@ -94,7 +94,7 @@ def hf_repo(repo: str, tags: list[str], sha: str, downloads: int, created: str) 
         "library_name": "diffusers",
         "cardData": {
             "base_model": "black-forest-labs/FLUX.1-dev",
-            "instance_prompt": "emwat",
+            "instance_prompt": "elenam",
             "license": "other",
         },
         "siblings": [
@@ -129,8 +129,8 @@ def write_partition(
         writer.checkpoint({"phase": "discovery"})
 
 
-EMMA = ("Emma Watson LoRA", ["celebrity", "actress", "woman"])
-JISOO = ("Jisoo (BLACKPINK) v2", ["kpop", "celebrity", "woman", "sexy"])
+ELENA = ("Elena Marquette LoRA", ["celebrity", "actress", "woman"])
+HAEUN = ("Ha-eun Seo (kpop idol) v2", ["kpop", "celebrity", "woman", "sexy"])
 
 
 def write_lake(store: ObjectStore) -> None:
@@ -141,12 +141,14 @@ def write_lake(store: ObjectStore) -> None:
         civitai,
         D1,
         [
-            envelope(civitai, 101, civitai_model(101, *EMMA, SHA_EMMA, 100, trained_words=["emmawatson"])),
+            envelope(
+                civitai, 101, civitai_model(101, *ELENA, SHA_ELENA, 100, trained_words=["elenamarquette"])
+            ),
             envelope(
                 civitai,
                 103,
                 civitai_model(
-                    103, *JISOO, SHA_JISOO, 40, base_model="SDXL 1.0", poi=True, nsfw=True, nsfwLevel=28
+                    103, *HAEUN, SHA_HAEUN, 40, base_model="SDXL 1.0", poi=True, nsfw=True, nsfwLevel=28
                 ),
                 via="gap_probe",
             ),
@@ -170,9 +172,11 @@ def write_lake(store: ObjectStore) -> None:
         civitai,
         D2,
         [
-            envelope(civitai, 101, civitai_model(101, *EMMA, SHA_EMMA, 150, mode="TakenDown"), via="refresh"),
             envelope(
-                civitai, 103, civitai_model(103, *JISOO, SHA_JISOO, 60, base_model="SDXL 1.0"), via="refresh"
+                civitai, 101, civitai_model(101, *ELENA, SHA_ELENA, 150, mode="TakenDown"), via="refresh"
+            ),
+            envelope(
+                civitai, 103, civitai_model(103, *HAEUN, SHA_HAEUN, 60, base_model="SDXL 1.0"), via="refresh"
             ),
         ],
     )
@@ -184,11 +188,11 @@ def write_lake(store: ObjectStore) -> None:
         [
             envelope(
                 "huggingface",
-                "fanacct/emma-watson-flux-lora",
+                "fanacct/elena-marquette-flux-lora",
                 hf_repo(
-                    "fanacct/emma-watson-flux-lora",
+                    "fanacct/elena-marquette-flux-lora",
                     ["lora", "celebrity", "base_model:adapter:black-forest-labs/FLUX.1-dev"],
-                    SHA_EMMA,
+                    SHA_ELENA,
                     30,
                     "2025-05-03T08:00:00.000Z",
                 ),
@@ -268,7 +272,7 @@ def second(first, local_settings) -> Built:
         "civitai",
         D1,
         [
-            envelope("civitai", 101, civitai_model(101, *EMMA, SHA_EMMA, 110)),
+            envelope("civitai", 101, civitai_model(101, *ELENA, SHA_ELENA, 110)),
             envelope(
                 "civitai", 102, civitai_model(102, "Anime Girl Style", ["anime", "style"], SHA_STYLE, 5)
             ),
@@ -282,7 +286,7 @@ def second(first, local_settings) -> Built:
             envelope(
                 "civitai",
                 109,
-                civitai_model(109, "Cillian Murphy LoRA", ["celebrity", "actor", "man"], "77" * 32, 8),
+                civitai_model(109, "Tomas Vandergriff LoRA", ["celebrity", "actor", "man"], "77" * 32, 8),
             )
         ],
     )
@@ -335,8 +339,8 @@ def test_hashes_are_lower_case_on_both_hubs(first):
         first.warehouse,
         "select hub, sha256, autov2 from intermediate.int_model_files where sha256 = lower(sha256)",
     )
-    assert ("civitai", SHA_EMMA, SHA_EMMA[:10]) in rows
-    assert ("huggingface", SHA_EMMA, SHA_EMMA[:10]) in rows
+    assert ("civitai", SHA_ELENA, SHA_ELENA[:10]) in rows
+    assert ("huggingface", SHA_ELENA, SHA_ELENA[:10]) in rows
     assert not any(sha == "11" * 32 for _, sha, _ in rows), "only weight files count on Hugging Face"
 
 
@@ -347,7 +351,7 @@ def test_dim_model_lifecycle_and_likeness(first):
         "base_model_family from dim_model where hub = 'civitai' and model_id = '101'",
     )[0]
     assert row[:4] == ("removed", D1, D2, D2)
-    assert row[4] is True and row[5] == "Emma Watson"
+    assert row[4] is True and row[5] == "Elena Marquette"
     assert row[6] == "https://civitai.com/models/101"
     assert row[7] == "SD 1.x"
     style = query(
@@ -380,19 +384,19 @@ def test_reupload_after_takedown_on_the_other_hub(first):
     rows = query(
         first.warehouse,
         "select appearance, hub, model_id, first_hub, first_model_id, is_cross_hub, after_takedown, "
-        f"earlier_takedown_on from mart_reuploads where sha256 = '{SHA_EMMA}' order by appearance",
+        f"earlier_takedown_on from mart_reuploads where sha256 = '{SHA_ELENA}' order by appearance",
     )
     assert rows == [
         (1, "civitai", "101", "civitai", "101", False, False, None),
-        (2, "huggingface", "fanacct/emma-watson-flux-lora", "civitai", "101", True, True, D2),
+        (2, "huggingface", "fanacct/elena-marquette-flux-lora", "civitai", "101", True, True, D2),
     ]
-    assert one(first.warehouse, f"select count(*) from mart_reuploads where sha256 = '{SHA_JISOO}'") == 0
+    assert one(first.warehouse, f"select count(*) from mart_reuploads where sha256 = '{SHA_HAEUN}'") == 0
 
 
 def test_targets_group_models_of_one_person(first):
     targets = dict(query(first.warehouse, "select target_key, models from mart_targets"))
-    assert targets.get("emma watson", 0) >= 1
-    assert "jisoo" in " ".join(targets)
+    assert targets.get("elena marquette", 0) >= 1
+    assert any("seo" in key for key in targets)
     versions = query(
         first.warehouse, "select hub, model_id, version_id, downloads from fct_likeness_versions order by all"
     )

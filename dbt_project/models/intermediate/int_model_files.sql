@@ -1,5 +1,7 @@
-{#- Every file (by hash) ever seen on a model version, with the first and last day it was seen.
-    Incremental like int_models__latest: only newly loaded partitions are read. -#}
+{#- Every file (by hash) ever seen on a model version, with the first crawl day it was seen there.
+    Files rarely change, so raw records are parsed again only where a model shows a file set
+    (fct_model_daily.files_hash) not recorded here yet: its first observation, or one after its
+    versions or files changed. Incremental on the same watermark as int_models__latest. -#}
 {{
     config(
         materialized='incremental',
@@ -12,21 +14,43 @@
 {%- set batch = lw_partitions_loaded_since(
         ref('fct_model_daily'), this if is_incremental() else none, 'source_loaded_at') %}
 
+{%- set new_file_sets -%}
+    select sets.*
+    from (
+        select hub, model_id, files_hash, min(dt) as dt
+        from {{ ref('fct_model_daily') }}
+        where {{ lw_partition_filter(batch) }} and not is_tombstone and files_hash is not null
+        group by hub, model_id, files_hash
+    ) as sets
+    {%- if is_incremental() %}
+    anti join (select distinct hub, model_id, files_hash from {{ this }}) as known
+        using (hub, model_id, files_hash)
+    {%- endif %}
+{%- endset %}
+
+{%- set days = lw_partitions_of(new_file_sets, 'dt') if execute else {} %}
+
 with
+
+file_sets as (
+
+    {{ new_file_sets }}
+
+),
 
 observed as (
 
-    {% for hub in var('lw_hubs') -%}
-    select hub, model_id, dt, fetched_at, versions from {{ ref('stg_' ~ hub ~ '__models') }}
-    where {{ lw_dt_filter(batch, hub) }} and model_id is not null and not is_tombstone
-    {% if not loop.last %}union all by name{% endif %}
-    {% endfor %}
+    select observed.hub, observed.model_id, observed.dt, file_sets.files_hash, observed.versions
+    from {{ ref('int_models__observed') }} as observed
+    inner join file_sets
+        on file_sets.hub = observed.hub and file_sets.model_id = observed.model_id and file_sets.dt = observed.dt
+    where {{ lw_partition_filter(days, 'observed') }}
 
 ),
 
 versions as (
 
-    select hub, model_id, dt, fetched_at, unnest(versions) as version
+    select hub, model_id, dt, files_hash, unnest(versions) as version
     from observed
 
 ),
@@ -37,7 +61,7 @@ files as (
         hub,
         model_id,
         dt,
-        fetched_at,
+        files_hash,
         version.version_id as version_id,
         version.name as version_name,
         version.base_model as base_model,
@@ -66,8 +90,7 @@ batch_files as (
         base_model,
         version_published_at,
         dt as first_seen,
-        dt as last_seen,
-        fetched_at
+        files_hash
     from files
 
 ),
@@ -84,23 +107,27 @@ candidates as (
 
 ),
 
-ranked as (
-
-    select
-        *,
-        min(first_seen) over keys as earliest,
-        max(last_seen) over keys as latest,
-        row_number() over (keys order by last_seen desc, fetched_at desc) as recency
-    from candidates
-    window keys as (partition by hub, model_id, version_id, file_key)
-
-),
-
+{#- one row per key, attributes from its earliest sighting (a hash aggregate, no sort) -#}
 merged as (
 
-    select * exclude (earliest, latest, recency) replace (earliest as first_seen, latest as last_seen)
-    from ranked
-    where recency = 1
+    select
+        hub,
+        model_id,
+        version_id,
+        file_key,
+        arg_min(sha256, first_seen) as sha256,
+        arg_min(autov2, first_seen) as autov2,
+        arg_min(file_id, first_seen) as file_id,
+        arg_min(file_name, first_seen) as file_name,
+        arg_min(file_type, first_seen) as file_type,
+        arg_min(size_kb, first_seen) as size_kb,
+        arg_min(version_name, first_seen) as version_name,
+        arg_min(base_model, first_seen) as base_model,
+        arg_min(version_published_at, first_seen) as version_published_at,
+        min(first_seen) as first_seen,
+        arg_min(files_hash, first_seen) as files_hash
+    from candidates
+    group by hub, model_id, version_id, file_key
 
 )
 

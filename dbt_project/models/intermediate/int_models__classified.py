@@ -2,11 +2,10 @@
 
 Incremental: only models whose classifier inputs changed (attributes_hash) or that were decided
 by another classifier version are (re)classified, streamed in batches to keep memory flat.
+(Only attribute calls inside model(): cosmos's parser reads this file and chokes on bare ones.)
 """
 
-from likeness_watch.warehouse.classification import classify_batches, pending_models
-
-BATCH_ROWS = 20_000
+import likeness_watch.warehouse.classification as classification
 
 
 def model(dbt, session):
@@ -15,13 +14,5 @@ def model(dbt, session):
         incremental_strategy="delete+insert",
         unique_key=["hub", "model_id"],
     )
-    from likeness_watch.classify import CLASSIFIER_VERSION
-
-    decided = None
-    if dbt.is_incremental:
-        decided = session.sql(
-            f"select hub, model_id, attributes_hash from {dbt.this} where classifier_version = ?",  # noqa: S608
-            params=[CLASSIFIER_VERSION],
-        )
-    todo = pending_models(dbt.ref("int_models__latest"), decided)
-    return classify_batches(todo.to_arrow_reader(BATCH_ROWS))
+    decided = classification.current_decisions(session, dbt.this) if dbt.is_incremental else None
+    return classification.classify_pending(dbt.ref("int_models__latest"), decided)

@@ -16,11 +16,9 @@ with
 
 observations as (
 
-    {% for hub in var('lw_hubs') -%}
-    select * from {{ ref('stg_' ~ hub ~ '__models') }}
-    where {{ lw_dt_filter(pending, hub) }} and model_id is not null
-    {% if not loop.last %}union all by name{% endif %}
-    {% endfor %}
+    select *
+    from {{ ref('int_models__observed') }}
+    where {{ lw_partition_filter(pending) }} and model_id is not null
 
 ),
 
@@ -59,6 +57,10 @@ final as (
         observations.comments,
         observations.rating,
         observations.version_count,
+        case when not observations.is_tombstone then hash([
+            {'version_id': v.version_id, 'files': [coalesce(f.sha256, f.autov2, f.file_id, f.name) for f in v.files]}
+            for v in observations.versions
+        ]) end as files_hash,
         observations.published_at,
         observations.updated_at,
         '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}'::timestamp as loaded_at,

@@ -29,6 +29,8 @@ CLASSIFIER_INPUT = (
 )
 LIST_INPUTS = ("tags", "trained_words")
 KEYS = ("hub", "model_id")
+BATCH_ROWS = 20_000
+"""Models per classifier call: bounds memory (descriptions can be long) at a negligible cost."""
 PASSTHROUGH = "attributes_hash"
 """Hash of the classifier inputs, kept beside each decision to know when to reclassify."""
 
@@ -91,6 +93,16 @@ def pending_models(
     )
 
 
+def current_decisions(session: duckdb.DuckDBPyConnection, table: object) -> duckdb.DuckDBPyRelation:
+    """(hub, model_id, attributes_hash) of the decisions in ``table`` made by this classifier version."""
+    from likeness_watch.classify import CLASSIFIER_VERSION
+
+    return session.sql(
+        f"select hub, model_id, attributes_hash from {table} where classifier_version = ?",  # noqa: S608
+        params=[CLASSIFIER_VERSION],
+    )
+
+
 def classify_batches(batches: Iterable[pa.RecordBatch]) -> pa.RecordBatchReader:
     """A lazy reader of decisions: DuckDB pulls one batch at a time while it writes the table."""
 
@@ -100,3 +112,10 @@ def classify_batches(batches: Iterable[pa.RecordBatch]) -> pa.RecordBatchReader:
                 yield classify_batch(batch)
 
     return pa.RecordBatchReader.from_batches(CLASSIFIED_SCHEMA, decisions())
+
+
+def classify_pending(
+    latest: duckdb.DuckDBPyRelation, decided: duckdb.DuckDBPyRelation | None, batch_rows: int = BATCH_ROWS
+) -> pa.RecordBatchReader:
+    """Decisions for the models of ``latest`` that need one, read ``batch_rows`` at a time."""
+    return classify_batches(pending_models(latest, decided).to_arrow_reader(batch_rows))

@@ -15,17 +15,23 @@ from pathlib import Path
 from typing import Any
 
 from likeness_watch.settings import Settings
-from likeness_watch.warehouse.build import dbt_vars
+from likeness_watch.warehouse.build import dbt_vars, release_warehouse
 from likeness_watch.warehouse.paths import DBT_PROJECT_DIR
 
 PROFILE_NAME = "likeness_watch"
 TARGET_NAME = "local"
 
 
+def release_after_task(project_dir: str, **context: Any) -> None:
+    """Cosmos callback after each dbt task: close the warehouse file, so that a next task running
+    in the same process (``airflow dags test``) can open it, read-only or not."""
+    release_warehouse()
+
+
 def dbt_task_group(group_id: str = "dbt", settings: Settings | None = None, **kwargs: Any) -> Any:
     """A cosmos ``DbtTaskGroup`` for the warehouse project (call it inside a DAG)."""
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-    from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+    from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior, TestIndirectSelection
 
     settings = settings or Settings()
     return DbtTaskGroup(
@@ -44,12 +50,13 @@ def dbt_task_group(group_id: str = "dbt", settings: Settings | None = None, **kw
             execution_mode=ExecutionMode.LOCAL,
             invocation_mode=InvocationMode.DBT_RUNNER,
             dbt_executable_path=Path(sys.executable).with_name("dbt"),
+            test_indirect_selection=TestIndirectSelection.CAUTIOUS,
         ),
         render_config=RenderConfig(
-            load_method=LoadMode.DBT_LS,
-            invocation_mode=InvocationMode.DBT_RUNNER,
+            load_method=LoadMode.CUSTOM,
             test_behavior=TestBehavior.BUILD,
             emit_datasets=False,
         ),
+        operator_args={"callback": release_after_task},
         **kwargs,
     )

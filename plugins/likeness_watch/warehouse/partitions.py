@@ -1,4 +1,4 @@
-"""The partition listing dbt reads raw data through: one row per visible (hub, dt) partition.
+"""Tables the dbt Python models return: visible raw partitions (one row per hub and day) and hubs.
 
 Only manifests make data visible (docs/raw-format.md), so the warehouse never globs part files:
 it lists manifests with the raw reader and reads exactly the files each committed manifest
@@ -8,12 +8,15 @@ names. Quarantined partitions are listed too (so their rows can be dropped) but 
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pyarrow as pa
 
+from likeness_watch.hubs.registry import get_hub, hub_names
 from likeness_watch.raw import Manifest, committed_partitions
 from likeness_watch.raw.manifest import COMMITTED, QUARANTINED
-from likeness_watch.store import ObjectStore
+from likeness_watch.store import ObjectStore, open_store
+from likeness_watch.warehouse.paths import resolve_store_uri
 
 PARTITION_SCHEMA = pa.schema(
     [
@@ -29,6 +32,8 @@ PARTITION_SCHEMA = pa.schema(
         ("file_urls", pa.list_(pa.string())),
     ]
 )
+
+HUB_SCHEMA = pa.schema([("hub", pa.string()), ("model_url_template", pa.string())])
 
 
 def _timestamp(value: str | None) -> datetime | None:
@@ -64,3 +69,14 @@ def partition_table(store: ObjectStore) -> pa.Table:
     """Every committed or quarantined partition of the store, oldest first."""
     manifests = committed_partitions(store, statuses=(COMMITTED, QUARANTINED))
     return pa.Table.from_pylist(partition_rows(store, manifests), schema=PARTITION_SCHEMA)
+
+
+def partition_table_at(store_uri: str) -> pa.Table:
+    """``partition_table`` of the store at ``store_uri`` (a relative path is from the repo root)."""
+    return partition_table(open_store(resolve_store_uri(store_uri, Path.cwd())))
+
+
+def hub_table() -> pa.Table:
+    """The hub registry as rows (hub, model_url_template), for links to model pages."""
+    rows = [{"hub": hub, "model_url_template": get_hub(hub).model_url} for hub in hub_names()]
+    return pa.Table.from_pylist(rows, schema=HUB_SCHEMA)
