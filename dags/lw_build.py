@@ -9,6 +9,8 @@ from airflow.sdk import dag, task
 
 from likeness_watch.hubs.registry import hub_names
 from likeness_watch.orchestration.assets import MARTS_ASSET, raw_asset
+from likeness_watch.quality.publish import candidate_path
+from likeness_watch.settings import Settings
 from likeness_watch.warehouse.cosmos_dbt import dbt_task_group
 
 
@@ -28,21 +30,42 @@ def lw_build() -> None:
 
     Runs when every hub has committed new raw partitions (one raw Asset per hub). Each task
     builds one model with its tests; only new or re-crawled partitions are read. Tasks run one
-    at a time (``max_active_tasks=1``): DuckDB allows a single writer per file. When the build
-    succeeds, ``publish_marts`` emits the marts Asset that the alert and report DAGs wait for;
-    the marts quality gate belongs between the two.
+    at a time (``max_active_tasks=1``): DuckDB allows a single writer per file. dbt builds into a
+    candidate copy of the warehouse; the staging and marts quality gates validate it, and only
+    then does ``publish_marts`` swap it in and emit the marts Asset that the alert and report DAGs
+    wait for. A failed gate leaves yesterday's marts published.
     """
-    dbt = dbt_task_group(group_id="dbt")
+    settings = Settings()
+    dbt = dbt_task_group(
+        group_id="dbt", settings=settings.model_copy(update={"warehouse": candidate_path(settings)})
+    )
+
+    @task
+    def prepare() -> str:
+        """Copy the published warehouse to the candidate that dbt builds into."""
+        from likeness_watch.quality import prepare_candidate
+
+        return str(prepare_candidate(Settings()))
+
+    @task
+    def validate(layer: str, logical_date: pendulum.DateTime | None = None) -> str:
+        """Quality gate on the candidate (GX); fails naming the expectations, nothing is published."""
+        from likeness_watch.quality import validate_warehouse
+
+        day = logical_date.date() if logical_date else None  # asset-triggered runs have none
+        return validate_warehouse(Settings(), layer, day, candidate=True).render()
 
     @task(outlets=[MARTS_ASSET])
     def publish_marts() -> dict:
-        """Announce fresh marts (the Asset event) with the build's headline numbers."""
-        from likeness_watch.settings import Settings
+        """Swap the validated candidate in and announce fresh marts (the Asset event)."""
+        from likeness_watch.quality import publish_candidate
         from likeness_watch.warehouse.headlines import headline_numbers
 
-        return {"headlines": headline_numbers(Settings().warehouse).lines()}
+        return {"headlines": headline_numbers(publish_candidate(Settings())).lines()}
 
-    dbt >> publish_marts()
+    staging_gate = validate.override(task_id="validate_staging")("staging")
+    marts_gate = validate.override(task_id="validate_marts")("marts")
+    prepare() >> dbt >> staging_gate >> marts_gate >> publish_marts()
 
 
 lw_build()

@@ -109,7 +109,7 @@ def run_downstream(
     gate = gate_raw(settings, open_store(settings.store), partitions)
     console.print(f"{len(gate.passed)} partitions passed, {len(gate.quarantined)} quarantined")
     for (hub, day), message in sorted(gate.quarantined.items()):
-        console.print(f"[red]quarantined[/] {hub} {day}: {message}", markup=True, highlight=False)
+        console.print(f"quarantined {hub} {day}: {message}", markup=False, highlight=False)
     console.rule("Warehouse (dbt build on a candidate, gated, then published)")
     result, summaries = build_and_publish(settings, days[-1])
     loaded = len(result.loaded)

@@ -45,3 +45,11 @@ def test_raw_gate_sits_between_crawl_and_publish(dagbag):
     assert "validate" in dag.get_task("publish").upstream_task_ids
     assert dag.get_task("publish").trigger_rule == "all_done"  # the good hubs still flow
     assert dag.get_task("all_gates_passed").trigger_rule == "all_success"  # the run fails visibly
+
+
+def test_build_publishes_only_after_the_warehouse_gates(dagbag):
+    dag = dagbag.dags["lw_build"]
+    order = [task.task_id for task in dag.topological_sort()]
+    assert order[0] == "prepare"
+    assert order[-3:] == ["validate_staging", "validate_marts", "publish_marts"]
+    assert [asset.name for asset in dag.get_task("publish_marts").outlets] == ["marts"]
