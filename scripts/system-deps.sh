@@ -3,6 +3,9 @@
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Fonts for readable report screenshots (Latin and CJK model names).
+[ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
+[ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-zenhei)
 command -v pg_ctlcluster >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""

@@ -23,6 +23,8 @@ from likeness_watch.store import open_store
 SIM_RPS = 200.0
 """The simulator is local: crawl it fast (the real hubs' limits stay the defaults)."""
 SIM_GAP_PROBE_BUDGET = 5000
+SIM_REFRESH_BUDGET = 300
+"""Enough to notice the ban day's removals among recent models, small enough for a quick demo."""
 
 
 def crawl_days(
@@ -80,7 +82,7 @@ def demo(start: datetime, days: int, seed: int, scale: float) -> None:
     from likeness_watch.simulator import SimConfig, SimServer, build_world
 
     console = Console(width=max(Console().width, 100))
-    settings = Settings(gap_probe_budget=max(Settings().gap_probe_budget, SIM_GAP_PROBE_BUDGET))
+    settings = Settings(gap_probe_budget=SIM_GAP_PROBE_BUDGET, refresh_budget=SIM_REFRESH_BUDGET)
     day_list = [start.date() + timedelta(days=i) for i in range(days)]
     console.print(f"[bold]Building the simulated world[/] (seed {seed}, scale {scale})…")
     world = build_world(SimConfig(seed=seed, scale=scale))

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from likeness_watch.store.base import ObjectStore, StoreError
 
+OBJECT_MODE = 0o644
+
 
 class LocalStore(ObjectStore):
     """Objects are files under ``root``; puts go through a temp file and ``os.replace``."""
@@ -27,6 +29,7 @@ class LocalStore(ObjectStore):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.name)
+            os.fchmod(fd, OBJECT_MODE)  # mkstemp creates 0600; objects are for readers too
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
