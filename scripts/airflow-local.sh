@@ -32,7 +32,13 @@ export AIRFLOW__API__BASE_URL=$url
 # Task processes report back here: it must follow the api-server port.
 export AIRFLOW__CORE__EXECUTION_API_SERVER_URL=$url/execution/
 export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=${AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS:-admin:admin}
-export AIRFLOW__COSMOS__ENABLE_CACHE_DBT_LS=False
+# lw_build renders the dbt project with `dbt ls` when parsed: well over Airflow's 30 s default on
+# two busy cores the first time; cosmos caches the result in the metadata DB for later parses.
+export AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT=${AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT:-120}
+export AIRFLOW__DAG_PROCESSOR__DAG_FILE_PROCESSOR_TIMEOUT=${AIRFLOW__DAG_PROCESSOR__DAG_FILE_PROCESSOR_TIMEOUT:-180}
+export AIRFLOW__COSMOS__ENABLE_CACHE_DBT_LS=True
+# No usage pings from cosmos tasks (offline machines, and nothing leaves without a reason).
+export AIRFLOW__COSMOS__ENABLE_TELEMETRY=False
 
 logs=$AIRFLOW_HOME/logs
 mkdir -p "$logs" "$AIRFLOW__CORE__PLUGINS_FOLDER"

@@ -153,6 +153,8 @@ export AIRFLOW_CONN_AWS_DEFAULT="{\"conn_type\": \"aws\", \"login\": \"testing\"
   \"extra\": {\"endpoint_url\": \"$AWS_ENDPOINT_URL\", \"region_name\": \"us-east-1\"}}"
 export LW_STORE="s3://$bucket/lake" LW_WAREHOUSE="$work/warehouse/warehouse.duckdb" \
     LW_OUTBOX="$work/outbox" LW_REPORT_DIR="$work/report" LW_REFRESH_BUDGET=300
+# The warehouse directory exists, as the compose named volume does.
+mkdir -p "$(dirname "$LW_WAREHOUSE")"
 start_group airflow scripts/airflow-local.sh
 wait_for 150 "Airflow api-server" curl -fsS "http://127.0.0.1:$api_port/api/v2/monitor/health"
 say "Airflow on http://127.0.0.1:$api_port"
