@@ -1,0 +1,62 @@
+"""Adapters parse pages tolerantly: drift and broken bodies give clear outcomes, never silent loss."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from likeness_watch.demo import sim_base_url
+from likeness_watch.http import HubClient, MalformedResponse
+from likeness_watch.hubs.civitai import CivitaiAdapter
+from likeness_watch.hubs.huggingface import HuggingFaceAdapter
+from likeness_watch.settings import Settings
+
+DAY = date(2023, 4, 1)
+
+
+def adapter(cls, sim, hub: str, page_size: int = 10):
+    hub_settings = Settings().hub(hub, base_url=sim_base_url(sim.url, hub), rps=500.0, page_size=page_size)
+    return cls(HubClient(hub, hub_settings), hub_settings, DAY)
+
+
+def test_civitai_cursor_pages_are_newest_first_and_end(sim):
+    civitai = adapter(CivitaiAdapter, sim, "civitai")
+    cursor, ids = None, []
+    while True:
+        page = civitai.list_newest(cursor)
+        ids += [civitai.order_key(item) for item in page.items]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert len(ids) > 10 and ids == sorted(ids, reverse=True) and len(ids) == len(set(ids))
+
+
+def test_huggingface_follows_link_header(sim):
+    hf = adapter(HuggingFaceAdapter, sim, "huggingface", page_size=5)
+    first = hf.list_newest(None)
+    assert first.next_cursor and first.next_cursor.startswith(sim.url) and "cursor=" in first.next_cursor
+    second = hf.list_newest(first.next_cursor)
+    assert {hf.model_id(i) for i in first.items}.isdisjoint({hf.model_id(i) for i in second.items})
+
+
+def test_removed_or_unknown_model_is_a_404_not_an_error(sim):
+    civitai = adapter(CivitaiAdapter, sim, "civitai")
+    fetched = civitai.fetch("1")
+    assert fetched.status == 404 and fetched.record is None
+
+
+def test_schema_drift_keeps_records_and_reports_missing_keys(sim):
+    sim.set_faults("drift=1.0")
+    hf = adapter(HuggingFaceAdapter, sim, "huggingface")
+    page = hf.list_newest(None)
+    assert page.items, "drifted items are kept as received"
+    assert all(hf.model_id(item) for item in page.items)
+    assert all(hf.order_key(item) is None for item in page.items)  # createdAt renamed: no watermark key
+
+
+@pytest.mark.parametrize("fault", ["malformed=1.0", "truncated=1.0"])
+def test_broken_bodies_raise_malformed_response(sim, fault):
+    sim.set_faults(fault)
+    with pytest.raises(MalformedResponse):
+        adapter(CivitaiAdapter, sim, "civitai").list_newest(None)
