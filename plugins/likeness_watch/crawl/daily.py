@@ -77,7 +77,8 @@ class DailyCrawl:
         self.phase: str = resume.get("phase", PHASES[0])
         self.cursor: str | None = resume.get("cursor")
         self.max_key: Any = resume.get("max_key", self.prev_key)
-        self.listed: set[str] = set(resume.get("listed", []))
+        resumed = self.writer.resumed_via
+        self.listed: set[str] = resumed.get("listing", set()) | resumed.get("sweep", set())
         self.gone: set[str] = set(resume.get("gone", []))
         self.missing_today: set[str] = set(resume.get("missing_today", []))
         self.via_counts: Counter[str] = Counter(resume.get("via_counts", {}))
@@ -92,7 +93,6 @@ class DailyCrawl:
             "phase": self.phase,
             "cursor": self.cursor,
             "max_key": self.max_key,
-            "listed": sorted(self.listed),
             "gone": sorted(self.gone),
             "missing_today": sorted(self.missing_today),
             "via_counts": dict(self.via_counts),

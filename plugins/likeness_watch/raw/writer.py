@@ -42,6 +42,8 @@ class PartitionWriter:
         self.files: list[DataFile] = []
         self.seen: set[str] = set()
         self.resume_state: dict[str, Any] = {}
+        self.resumed_via: dict[str, set[str]] = {}
+        """Model ids already written before an interruption, by ``via`` (rebuilt, not checkpointed)."""
         self.stats: dict[str, int] = {"pages_fetched": 0, "requests": 0}
         self.started_at = utc_now()
         self.run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
@@ -61,6 +63,7 @@ class PartitionWriter:
         for envelope in iter_envelopes(self.store, [f.key for f in self.files]):
             if envelope.get("model_id") is not None:
                 self.seen.add(str(envelope["model_id"]))
+                self.resumed_via.setdefault(envelope.get("via", ""), set()).add(str(envelope["model_id"]))
         return True
 
     @property
