@@ -28,6 +28,7 @@ from likeness_watch.warehouse import BuildResult, build_warehouse
 
 SHA_ELENA = "9f" * 32
 SHA_HAEUN = "3c" * 32
+SHA_HAEUN_V2 = "4d" * 32
 SHA_STYLE = "aa" * 32
 D1, D2, D3, D4, D5, D6 = (date(2025, 5, day) for day in range(1, 7))
 
@@ -133,9 +134,22 @@ ELENA = ("Elena Marquette LoRA", ["celebrity", "actress", "woman"])
 HAEUN = ("Ha-eun Seo (kpop idol) v2", ["kpop", "celebrity", "woman", "sexy"])
 
 
+def with_new_version(record: dict, sha: str) -> dict:
+    """The record after its creator published a v2 (newest first, as Civitai lists versions)."""
+    newest = {
+        **record["modelVersions"][0],
+        "id": record["id"] * 10 + 1,
+        "name": "v2.0",
+        "publishedAt": "2025-05-02T06:00:00.000Z",
+        "files": [{**record["modelVersions"][0]["files"][0], "id": 1, "hashes": {"SHA256": sha.upper()}}],
+    }
+    return {**record, "modelVersions": [newest, *record["modelVersions"]]}
+
+
 def write_lake(store: ObjectStore) -> None:
     """Days 1-3 of Civitai and day 3 of Hugging Face, day 5 (later quarantined), day 6 uncommitted."""
     civitai = "civitai"
+    haeun_day2 = civitai_model(103, *HAEUN, SHA_HAEUN, 60, base_model="SDXL 1.0")
     write_partition(
         store,
         civitai,
@@ -175,9 +189,7 @@ def write_lake(store: ObjectStore) -> None:
             envelope(
                 civitai, 101, civitai_model(101, *ELENA, SHA_ELENA, 150, mode="TakenDown"), via="refresh"
             ),
-            envelope(
-                civitai, 103, civitai_model(103, *HAEUN, SHA_HAEUN, 60, base_model="SDXL 1.0"), via="refresh"
-            ),
+            envelope(civitai, 103, with_new_version(haeun_day2, SHA_HAEUN_V2), via="refresh"),
         ],
     )
     write_partition(store, civitai, D3, [envelope(civitai, 101, None, 404, via="refresh")])
@@ -342,6 +354,15 @@ def test_hashes_are_lower_case_on_both_hubs(first):
     assert ("civitai", SHA_ELENA, SHA_ELENA[:10]) in rows
     assert ("huggingface", SHA_ELENA, SHA_ELENA[:10]) in rows
     assert not any(sha == "11" * 32 for _, sha, _ in rows), "only weight files count on Hugging Face"
+
+
+def test_files_are_kept_with_the_day_they_first_appeared(first):
+    files = query(
+        first.warehouse,
+        "select version_id, sha256, first_seen from intermediate.int_model_files "
+        "where model_id = '103' order by 1",
+    )
+    assert files == [("1030", SHA_HAEUN, D1), ("1031", SHA_HAEUN_V2, D2)]
 
 
 def test_dim_model_lifecycle_and_likeness(first):

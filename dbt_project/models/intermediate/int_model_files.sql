@@ -1,7 +1,7 @@
 {#- Every file (by hash) ever seen on a model version, with the first crawl day it was seen there.
-    Files rarely change, so raw records are parsed again only where a model shows a file set
-    (fct_model_daily.files_hash) not recorded here yet: its first observation, or one after its
-    versions or files changed. Incremental on the same watermark as int_models__latest. -#}
+    Files rarely change: a file set (fct_model_daily.files_hash) not recorded here yet is taken
+    from the model's newest record, already parsed by int_models__latest, when that record still
+    shows it; only sets a model no longer shows are parsed again from their raw records. -#}
 {{
     config(
         materialized='incremental',
@@ -28,7 +28,13 @@
     {%- endif %}
 {%- endset %}
 
-{%- set days = lw_partitions_of(new_file_sets, 'dt') if execute else {} %}
+{%- set superseded_file_sets -%}
+    select new_sets.*
+    from ({{ new_file_sets }}) as new_sets
+    anti join {{ ref('int_models__latest') }} as latest using (hub, model_id, files_hash)
+{%- endset %}
+
+{%- set days = lw_partitions_of(superseded_file_sets, 'dt') if execute else {} %}
 
 with
 
@@ -38,13 +44,32 @@ file_sets as (
 
 ),
 
-observed as (
+from_latest as (
+
+    select file_sets.hub, file_sets.model_id, file_sets.dt, file_sets.files_hash, latest.versions
+    from file_sets
+    inner join {{ ref('int_models__latest') }} as latest using (hub, model_id, files_hash)
+
+),
+
+from_raw as (
 
     select observed.hub, observed.model_id, observed.dt, file_sets.files_hash, observed.versions
     from {{ ref('int_models__observed') }} as observed
     inner join file_sets
         on file_sets.hub = observed.hub and file_sets.model_id = observed.model_id and file_sets.dt = observed.dt
+    anti join {{ ref('int_models__latest') }} as latest
+        on latest.hub = file_sets.hub and latest.model_id = file_sets.model_id
+        and latest.files_hash = file_sets.files_hash
     where {{ lw_partition_filter(days, 'observed') }}
+
+),
+
+observed as (
+
+    select * from from_latest
+    union all
+    select * from from_raw
 
 ),
 

@@ -72,7 +72,8 @@ batch_records as (
         newest.created_at,
         newest.published_at,
         newest.updated_at,
-        newest.versions
+        newest.versions,
+        newest.files_hash
     from newest
     inner join seen using (hub, model_id)
 

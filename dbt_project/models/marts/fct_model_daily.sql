@@ -57,10 +57,7 @@ final as (
         observations.comments,
         observations.rating,
         observations.version_count,
-        case when not observations.is_tombstone then hash([
-            {'version_id': v.version_id, 'files': [coalesce(f.sha256, f.autov2, f.file_id, f.name) for f in v.files]}
-            for v in observations.versions
-        ]) end as files_hash,
+        observations.files_hash,
         observations.published_at,
         observations.updated_at,
         '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}'::timestamp as loaded_at,

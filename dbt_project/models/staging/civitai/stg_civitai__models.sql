@@ -99,6 +99,12 @@ renamed as (
         list_min([try_cast(v.publishedAt as timestamp) for v in model_versions]) as published_at,
         list_max([try_cast(v.publishedAt as timestamp) for v in model_versions]) as updated_at,
 
+        ---------- identity of the versions and files, cheap to compute: tells when files changed
+        case when record is not null then hash(
+            [{'v': v.id, 'f': [coalesce(f.hashes.SHA256, f.hashes.AutoV2, f.id, f.name) for f in coalesce(v.files, [])]}
+             for v in model_versions]
+        ) end as files_hash,
+
         ---------- versions and their files (hashes lower-case hex; malformed hashes become NULL)
         [
             {

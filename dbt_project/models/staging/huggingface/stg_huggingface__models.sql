@@ -114,6 +114,11 @@ renamed as (
         try_cast(r.createdAt as timestamp) as published_at,
         try_cast(r.lastModified as timestamp) as updated_at,
 
+        ---------- identity of the files, cheap to compute: tells when files changed
+        case when record is not null then hash(
+            [coalesce(s.lfs.sha256, '') for s in coalesce(r.siblings, []) if s.lfs.sha256 is not null]
+        ) end as files_hash,
+
         ---------- versions and their files: the repo is one version; weight files only
         case when record is not null then [
             {
