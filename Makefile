@@ -6,10 +6,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The package is pip-installed (editable): Airflow needs no plugins_folder pointing at it.
 export AIRFLOW_HOME ?= $(CURDIR)/airflow_home
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
-export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__COSMOS__ENABLE_CACHE_DBT_LS := False
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
