@@ -49,5 +49,6 @@ def test_one_task_per_model_in_order_then_the_marts_asset(parsed):
     publish = dag.get_task("publish_marts")
     assert order[-1] == "publish_marts"
     assert publish.outlets == [MARTS_ASSET]
+    assert publish.upstream_task_ids == {"validate_marts"}  # published only after the gates
     marts = {"dbt.mart_likeness_daily_model_build", "dbt.mart_reuploads_model_build"}
-    assert marts <= publish.upstream_task_ids
+    assert marts <= dag.get_task("validate_staging").upstream_task_ids
