@@ -16,7 +16,7 @@ cd "$repo"
 export PATH="$repo/.venv/bin:$PATH"
 
 days=${STACK_DAYS:-3}
-chain_timeout=${STACK_TIMEOUT:-480}
+chain_timeout=${STACK_TIMEOUT:-900}
 began=$(date +%s)
 work=$(mktemp -d /tmp/lw-stack.XXXXXX)
 chmod 755 "$work"
@@ -127,10 +127,34 @@ python -c "import boto3, sys; boto3.client('s3').create_bucket(Bucket=sys.argv[1
 say "moto S3 on 127.0.0.1:$s3_port, bucket $bucket"
 
 # --- Hub simulator --------------------------------------------------------------------------------
+# The last $days complete days are crawled (so the scheduler's own "latest interval" run, catchup
+# being off, is one of them rather than an extra day). The simulated world spans the 90 days before
+# them, so its size does not depend on today's date.
+first=$(date -u -d "-$days days" +%F)
+last=$(date -u -d "-1 day" +%F)
+world=(--seed "${STACK_SEED:-7}" --scale "${STACK_SCALE:-0.5}"
+    --start "$(date -u -d "$first -90 days" +%F)" --end "$(date -u +%F)")
 sim_port=$(free_port)
-start_group simulator likeness-watch simulate --port "$sim_port" --seed "${STACK_SEED:-7}" \
-    --scale "${STACK_SCALE:-0.05}"
+start_group simulator likeness-watch simulate --port "$sim_port" "${world[@]}"
 wait_for 60 "hub simulator" curl -fsS "http://127.0.0.1:$sim_port/_sim/health"
+# A watchlist naming people (else titles) of models the world publishes after the first crawl day:
+# those are "new" on a scored day, so the alert path has something to deliver, deterministically.
+likeness-watch simulate "${world[@]}" --export-truth "$work/truth" >/dev/null
+python - "$work/truth/models.csv" "$first" "$last" "$work/watchlist.csv" <<'EOF'
+import csv
+import sys
+
+truth, first, last, out = sys.argv[1:]
+new = [row for row in csv.DictReader(open(truth, encoding="utf-8")) if first < row["created_at"][:10] <= last]
+names = list(dict.fromkeys(row["target_name"] for row in new if row["target_name"]))
+names = names or list(dict.fromkeys(row["name"] for row in new))
+if not names:
+    sys.exit(f"the simulated world publishes nothing after {first}: raise STACK_SCALE")
+with open(out, "w", newline="", encoding="utf-8") as handle:
+    writer = csv.writer(handle)
+    writer.writerow(["name", "aliases"])
+    writer.writerows([name, ""] for name in names[:3])
+EOF
 eval "$(python - "http://127.0.0.1:$sim_port" <<'EOF'
 import shlex
 import sys
@@ -152,7 +176,7 @@ export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=$db_url
 export AIRFLOW_CONN_AWS_DEFAULT="{\"conn_type\": \"aws\", \"login\": \"testing\", \"password\": \"testing\",
   \"extra\": {\"endpoint_url\": \"$AWS_ENDPOINT_URL\", \"region_name\": \"us-east-1\"}}"
 export LW_STORE="s3://$bucket/lake" LW_WAREHOUSE="$work/warehouse/warehouse.duckdb" \
-    LW_OUTBOX="$work/outbox" LW_REPORT_DIR="$work/report" LW_REFRESH_BUDGET=300
+    LW_OUTBOX="$work/outbox" LW_REPORT_DIR="$work/report" LW_WATCHLIST="$work/watchlist.csv"
 # The warehouse directory exists, as the compose named volume does.
 mkdir -p "$(dirname "$LW_WAREHOUSE")"
 start_group airflow scripts/airflow-local.sh
@@ -170,10 +194,6 @@ errors=$(psql_q "select filename || ': ' || right(stacktrace, 400) from import_e
 [ -z "$errors" ] || { echo "DAG import errors: $errors" >&2; exit 1; }
 say "DAGs: $(psql_q "select string_agg(dag_id, ' ' order by dag_id) from dag")"
 
-# The last $days complete days, so the scheduler's own "latest interval" run (catchup off) is one
-# of them instead of an extra day.
-first=$(date -u -d "-$days days" +%F)
-last=$(date -u -d "-1 day" +%F)
 airflow backfill create --dag-id lw_crawl --from-date "$first" --to-date "$last" \
     --max-active-runs 1 >"$work/backfill.log" 2>&1
 airflow dags unpause --treat-dag-id-as-regex --yes '^lw_' >"$work/unpause.log" 2>&1
@@ -198,5 +218,5 @@ say "runs: $(psql_q "select string_agg(dag_id || '=' || state || ':' || n, ' ') 
     (select dag_id, state, count(*) n from dag_run group by 1, 2 order by 1, 2) r")"
 
 STACK_DB_URL=$db_url STACK_STORE=$LW_STORE STACK_WAREHOUSE=$LW_WAREHOUSE STACK_OUTBOX=$LW_OUTBOX \
-    STACK_REPORT_DIR=$LW_REPORT_DIR STACK_FIRST_DAY=$first STACK_LAST_DAY=$last \
+    STACK_WATCHLIST=$LW_WATCHLIST STACK_FIRST_DAY=$first STACK_LAST_DAY=$last \
     python -m pytest tests/stack -m stack -q -p no:cacheprovider

@@ -9,6 +9,8 @@ DAGs consume and produce which Assets).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from datetime import date, timedelta
@@ -23,7 +25,15 @@ from likeness_watch.store import open_store
 
 pytestmark = pytest.mark.stack
 
-ENV = ("STACK_DB_URL", "STACK_STORE", "STACK_WAREHOUSE", "STACK_OUTBOX", "STACK_FIRST_DAY", "STACK_LAST_DAY")
+ENV = (
+    "STACK_DB_URL",
+    "STACK_STORE",
+    "STACK_WAREHOUSE",
+    "STACK_OUTBOX",
+    "STACK_WATCHLIST",
+    "STACK_FIRST_DAY",
+    "STACK_LAST_DAY",
+)
 
 
 @pytest.fixture(scope="module")
@@ -144,11 +154,17 @@ def test_marts_in_the_warehouse(stack, db):
     assert any(rows.values()), f"every mart is empty: {rows}"
 
 
-def test_alerts_in_the_outbox(stack, db):
+def test_watchlisted_names_reach_the_outbox(stack, db, days):
+    """The script's watchlist names people the world publishes after the first day: each scored day
+    with such a model must leave a watchlist alert file in the outbox."""
     if not _runs(db, "lw_alert"):
         pytest.skip("lw_alert has not run (it waits for the marts Asset)")
-    files = sorted(Path(stack["STACK_OUTBOX"]).glob("*.json"))
-    assert files, "the alert runs left nothing in the outbox"
-    for path in files:
-        alert = json.loads(path.read_text())
-        assert path.stem == alert["alert_id"]
+    text = Path(stack["STACK_WATCHLIST"]).read_text(encoding="utf-8")
+    watched = {row["name"] for row in csv.DictReader(io.StringIO(text))}
+    alerts = [json.loads(path.read_text()) for path in sorted(Path(stack["STACK_OUTBOX"]).glob("*.json"))]
+    assert alerts, "the alert runs left nothing in the outbox"
+    matches = [alert for alert in alerts if alert["kind"] == "watchlist_match"]
+    assert matches, f"no watchlist alert among {[alert['kind'] for alert in alerts]}"
+    for alert in matches:
+        assert alert["subject"] in watched
+        assert days[0] < date.fromisoformat(alert["day"]) <= days[-1], "first-day models are no news"
