@@ -13,20 +13,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-CLASSIFIER_INPUT = (
-    "hub",
-    "model_id",
-    "name",
-    "type",
-    "tags",
-    "description",
-    "trained_words",
-    "poi",
-    "nsfw",
-    "nsfw_level",
-    "base_model",
-    "creator",
-)
+from likeness_watch.classify.frame import SIGNAL_COLUMNS
+
+CLASSIFIER_INPUT = ("hub", "model_id", *(column for column in SIGNAL_COLUMNS if column != "hub"))
 LIST_INPUTS = ("tags", "trained_words")
 KEYS = ("hub", "model_id")
 BATCH_ROWS = 20_000
