@@ -1,2 +1,3 @@
 """Likeness Watch: longitudinal multi-hub monitoring of likeness models."""
+
 __version__ = "0.1.0"
