@@ -134,6 +134,30 @@ def test_asset_consumers_ran_and_succeeded(db):
         assert {run[1] for run in runs} == {"success"}, f"{dag_id}: {runs}"
 
 
+def test_quality_gates_pass_before_each_asset_is_published(db):
+    """crawl → validate → build → validate: in every run of a DAG that publishes an Asset, the
+    validation tasks succeeded and finished before the publishing task started."""
+    publishers = db(
+        "select distinct r.dag_id, r.task_id from task_outlet_asset_reference r"
+        " join dag_run d on d.dag_id = r.dag_id"
+    )
+    gated = 0
+    for dag_id, task_id in publishers:
+        rows = db(
+            "select v.run_id, v.state, v.end_date, p.start_date from task_instance v"
+            " join task_instance p on p.dag_id = v.dag_id and p.run_id = v.run_id and p.task_id = :task"
+            " where v.dag_id = :dag and v.task_id like '%validate%'",
+            dag=dag_id,
+            task=task_id,
+        )
+        for run_id, state, ended, published in rows:
+            assert state == "success", f"{dag_id} {run_id}: a gate is {state}"
+            assert ended <= published, f"{dag_id} {run_id}: {task_id} started before its gate ended"
+        gated += bool(rows)
+    if not gated:
+        pytest.skip("no DAG has validation tasks yet")
+
+
 def test_marts_in_the_warehouse(stack, db):
     if not _producers(db, MARTS_ASSET.name):
         pytest.skip("no DAG publishes the marts Asset yet (lw_build)")
