@@ -11,6 +11,8 @@ export AIRFLOW_HOME ?= $(CURDIR)/airflow_home
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__COSMOS__ENABLE_CACHE_DBT_LS := False
+# Offline machines: no usage telemetry from cosmos.
+export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: install system-deps demo test test-fast test-stack lint airflow bench clean

@@ -7,10 +7,9 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, TriggerRule, dag, task
 
+from likeness_watch.deploy.pools import HUB_POOL
 from likeness_watch.hubs.registry import hub_names
 from likeness_watch.orchestration.assets import raw_asset
-
-HUB_POOL = "lw_hub_api"
 
 
 @dag(

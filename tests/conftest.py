@@ -16,6 +16,7 @@ from likeness_watch.store import ObjectStore, open_store
 os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="lw-airflow-home-")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__COSMOS__ENABLE_CACHE_DBT_LS"] = "False"
+os.environ["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] = "False"
 REPO = Path(__file__).resolve().parents[1]
 
 

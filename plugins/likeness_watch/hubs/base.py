@@ -25,8 +25,8 @@ class HubSpec:
     rps: float
     page_size: int
     token_env: str
-    pool: str
     pool_slots: int
+    """Slots this hub adds to the shared ``lw_hub_api`` crawl pool."""
     owner: str
     model_url: str
     """Public page of a model, ``{model_id}`` substituted: used in alerts and reports."""

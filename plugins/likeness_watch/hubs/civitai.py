@@ -26,7 +26,6 @@ class CivitaiAdapter(HubAdapter):
         rps=1.0,
         page_size=100,
         token_env="CIVITAI_API_TOKEN",
-        pool="hub_civitai",
         pool_slots=1,
         owner="data-eng",
         model_url="https://civitai.com/models/{model_id}",

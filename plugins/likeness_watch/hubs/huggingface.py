@@ -20,7 +20,6 @@ class HuggingFaceAdapter(HubAdapter):
         rps=1.5,
         page_size=100,
         token_env="HF_TOKEN",
-        pool="hub_huggingface",
         pool_slots=1,
         owner="data-eng",
         model_url="https://huggingface.co/{model_id}",
