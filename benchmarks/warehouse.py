@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from likeness_watch.raw import Manifest, manifest_key
-from likeness_watch.raw.layout import part_key
+from likeness_watch.raw.layout import part_key, partition_prefix
 from likeness_watch.raw.manifest import COMMITTED, DataFile
 from likeness_watch.store import open_store
 
@@ -299,7 +299,9 @@ def main() -> None:
     parser.add_argument("--sweep-every", type=int, default=7)
     parser.add_argument("--memory-limit", default="512MB", help="DuckDB memory limit of the builds")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/out/warehouse"))
-    parser.add_argument("--reuse-lake", action="store_true", help="keep an already generated lake")
+    parser.add_argument(
+        "--reuse-lake", action="store_true", help="keep the generated lake (minus the days added by a previous run)"
+    )
     args = parser.parse_args()
 
     lake, warehouse = args.out / "lake", args.out / "warehouse.duckdb"
@@ -310,6 +312,10 @@ def main() -> None:
         started = time.monotonic()
         report["raw_records"] = generate(lake, args.models, args.days, args.likeness_share, args.sweep_every)
         report["generate_seconds"] = round(time.monotonic() - started, 1)
+    else:
+        for extra in range(args.days, args.days + 3):
+            for hub in HUBS:
+                shutil.rmtree(lake / partition_prefix(hub, START + timedelta(days=extra)), ignore_errors=True)
     for path in args.out.glob("warehouse.duckdb*"):
         path.unlink()
     report["raw_mib"] = round(sum(p.stat().st_size for p in lake.glob("raw/**/*.gz")) / 2**20, 1)

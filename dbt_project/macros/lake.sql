@@ -68,16 +68,30 @@
 {% endmacro %}
 
 
+{% macro lw_watermark(relation, column) %}
+    {#- The newest value of a timestamp column as a literal (none when empty): filters on a
+        literal let DuckDB skip row groups by their min/max, a subquery would not. -#}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set sql -%}
+        select strftime(max({{ column }}), '%Y-%m-%d %H:%M:%S.%f') from {{ relation }}
+    {%- endset -%}
+    {{ return(run_query(sql).columns[0].values()[0]) }}
+{% endmacro %}
+
+
 {% macro lw_partitions_loaded_since(fact, target, watermark_column) %}
     {#- Partitions (re)loaded into ``fact`` after the newest ``loaded_at`` that ``target`` has
         consumed, as {hub: [dt, ...]}; none when ``target`` is none (full build). -#}
     {%- if target is none or not execute -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- set watermark = lw_watermark(target, watermark_column) or '1970-01-01 00:00:00' -%}
     {%- set sql -%}
         select distinct hub, strftime(dt, '%Y-%m-%d') as dt
         from {{ fact }}
-        where loaded_at > coalesce((select max({{ watermark_column }}) from {{ target }}), timestamp '1970-01-01')
+        where loaded_at > timestamp '{{ watermark }}'
         order by 1, 2
     {%- endset -%}
     {{ return(lw_group_dts(run_query(sql))) }}

@@ -299,7 +299,10 @@ def second(first, local_settings) -> Built:
                 "civitai",
                 109,
                 civitai_model(109, "Tomas Vandergriff LoRA", ["celebrity", "actor", "man"], "77" * 32, 8),
-            )
+            ),
+            envelope(
+                "civitai", 103, civitai_model(103, *HAEUN, SHA_HAEUN, 70, mode="TakenDown"), via="refresh"
+            ),
         ],
     )
     quarantined = read_manifest(store, "civitai", D5)
@@ -431,7 +434,7 @@ def test_incremental_build_reads_only_new_and_recrawled_partitions(first, second
     result = second.result
     assert [(p.hub, p.dt, p.rows) for p in result.loaded] == [
         ("civitai", "2025-05-01", 2),
-        ("civitai", "2025-05-04", 1),
+        ("civitai", "2025-05-04", 2),
     ]
     before = dict(
         query(first.warehouse, "select dt::varchar, any_value(load_id) from fct_model_daily group by dt")
@@ -450,6 +453,20 @@ def test_recrawled_day_replaces_its_rows(second):
     ) == [
         ("101", 110),
         ("102", 5),
+    ]
+
+
+def test_status_history_continues_and_survives_a_recrawl(second):
+    sql = (
+        "select model_id, changed_on, status, previous_status from intermediate.int_model_status_changes "
+        "where model_id in ('101', '103') order by 1, 2"
+    )
+    assert query(second.warehouse, sql) == [
+        ("101", D1, "active", None),
+        ("101", D2, "taken_down", "active"),
+        ("101", D3, "removed", "taken_down"),
+        ("103", D1, "active", None),
+        ("103", D4, "taken_down", "active"),
     ]
 
 
