@@ -300,7 +300,7 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="512MB", help="DuckDB memory limit of the builds")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/out/warehouse"))
     parser.add_argument(
-        "--reuse-lake", action="store_true", help="keep the generated lake (minus the days added by a previous run)"
+        "--reuse-lake", action="store_true", help="keep the lake (minus the days a previous run added)"
     )
     args = parser.parse_args()
 
