@@ -269,7 +269,7 @@ def local_settings(lake) -> Settings:
 
 @pytest.fixture(scope="module")
 def first(local_settings) -> Built:
-    result = build_warehouse(local_settings)
+    result = build_warehouse(local_settings, unit_tests=True)
     snapshot = result.warehouse.with_name("first.duckdb")
     shutil.copy(result.warehouse, snapshot)
     return Built(result, snapshot)
@@ -317,6 +317,14 @@ def second(first, local_settings) -> Built:
 
 
 # -- first (full) build ------------------------------------------------------------------------
+
+
+def test_dbt_unit_tests_ran_and_artifacts_sit_next_to_the_warehouse(first):
+    unit = [node for node in first.result.nodes if node.resource_type == "unit_test"]
+    assert len(unit) == 4 and all(node.status == "pass" for node in unit)
+    assert (
+        first.result.warehouse.with_name("warehouse.duckdb.dbt") / "target" / "run_results.json"
+    ).is_file()
 
 
 def test_reads_only_committed_partitions(first):

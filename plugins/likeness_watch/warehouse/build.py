@@ -1,8 +1,12 @@
-"""Run ``dbt build`` on the warehouse project: the one entry point for the CLI, the demo and DAGs.
+"""Run ``dbt build`` on the warehouse project, for the CLI, the demo and the quality pipeline
+(the ``lw_build`` DAG runs the same project through cosmos).
 
 dbt runs in-process (``dbtRunner``), the way cosmos runs it, with absolute paths passed as vars
 so the result does not depend on the working directory. Secrets never go into vars (dbt writes
 them to its artifacts): S3 credentials stay in the environment, read by s3fs and boto3.
+dbt's artifacts and logs go next to the warehouse (``<warehouse>.dbt/``): builds of different
+warehouses (a candidate and the published one, tests) never share a ``target/`` directory, and
+each keeps its own partial-parse state.
 """
 
 from __future__ import annotations
@@ -87,8 +91,23 @@ def dbt_vars(settings: Settings, cwd: Path) -> dict[str, str]:
     }
 
 
-def dbt_args(variables: dict[str, str], full_refresh: bool = False, select: str | None = None) -> list[str]:
-    """The ``dbt build`` command line (without the executable)."""
+def artifacts_dir(warehouse: Path) -> Path:
+    """Where dbt writes ``target/`` and ``logs/`` for builds of this warehouse."""
+    return warehouse.with_name(warehouse.name + ".dbt")
+
+
+def dbt_args(
+    variables: dict[str, str],
+    full_refresh: bool = False,
+    select: str | None = None,
+    unit_tests: bool = False,
+    artifacts: Path | None = None,
+) -> list[str]:
+    """The ``dbt build`` command line (without the executable).
+
+    dbt unit tests check SQL logic on fixed inputs, not data: like dbt recommends, routine
+    builds skip them and the test suite runs them (``unit_tests=True``).
+    """
     args = [
         "build",
         "--project-dir",
@@ -98,6 +117,10 @@ def dbt_args(variables: dict[str, str], full_refresh: bool = False, select: str 
         "--vars",
         json.dumps(variables),
     ]
+    if artifacts is not None:
+        args += ["--target-path", str(artifacts / "target"), "--log-path", str(artifacts / "logs")]
+    if not unit_tests:
+        args += ["--exclude-resource-type", "unit_test"]
     if full_refresh:
         args.append("--full-refresh")
     if select:
@@ -177,12 +200,15 @@ def release_warehouse() -> None:
     gc.collect()
 
 
-def build_warehouse(settings: Settings, full_refresh: bool = False, select: str | None = None) -> BuildResult:
+def build_warehouse(
+    settings: Settings, full_refresh: bool = False, select: str | None = None, unit_tests: bool = False
+) -> BuildResult:
     """``dbt build`` the warehouse from the raw partitions of ``settings.store``.
 
     Incremental by default: only partitions that are new (or re-crawled) since the last build
     are read. ``full_refresh`` rebuilds everything from the raw layer; ``select`` is a dbt node
-    selection (e.g. ``"+mart_targets"``). Raises ``WarehouseBuildError`` when dbt fails.
+    selection (e.g. ``"+mart_targets"``); ``unit_tests`` also runs the dbt unit tests. Raises
+    ``WarehouseBuildError`` when dbt fails.
     """
     from dbt.cli.main import dbtRunner
     from dbt_common.invocation import get_invocation_id
@@ -199,7 +225,9 @@ def build_warehouse(settings: Settings, full_refresh: bool = False, select: str 
     )
     started = time.monotonic()
     try:
-        outcome = dbtRunner().invoke(dbt_args(variables, full_refresh, select))
+        outcome = dbtRunner().invoke(
+            dbt_args(variables, full_refresh, select, unit_tests, artifacts_dir(warehouse))
+        )
     finally:
         release_warehouse()
     seconds = time.monotonic() - started

@@ -19,7 +19,10 @@ from likeness_watch.store import StoreError
 )
 @click.option("--full-refresh", is_flag=True, help="Rebuild everything from the raw layer.")
 @click.option("--select", metavar="SELECTOR", help="dbt node selection, e.g. '+mart_targets'.")
-def build(store: str | None, warehouse: Path | None, full_refresh: bool, select: str | None) -> None:
+@click.option("--unit-tests", is_flag=True, help="Also run the dbt unit tests (SQL logic on fixed inputs).")
+def build(
+    store: str | None, warehouse: Path | None, full_refresh: bool, select: str | None, unit_tests: bool
+) -> None:
     """Build the DuckDB warehouse (dbt build): history, likeness decisions and trend marts.
 
     Incremental by default: only raw partitions that are new or were re-crawled since the last
@@ -31,7 +34,7 @@ def build(store: str | None, warehouse: Path | None, full_refresh: bool, select:
     given = {"store": store, "warehouse": warehouse}
     settings = Settings(**{key: value for key, value in given.items() if value is not None})
     try:
-        result = build_warehouse(settings, full_refresh=full_refresh, select=select)
+        result = build_warehouse(settings, full_refresh=full_refresh, select=select, unit_tests=unit_tests)
     except (WarehouseBuildError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(result.summary())

@@ -7,6 +7,7 @@ from likeness_watch.warehouse.build import (
     BuildResult,
     LoadedPartition,
     NodeResult,
+    artifacts_dir,
     dbt_args,
     dbt_vars,
     failure_message,
@@ -27,15 +28,27 @@ def test_vars_carry_absolute_paths_and_the_memory_limit(tmp_path):
     assert dbt_vars(Settings(store="s3://b/p"), tmp_path)["lw_store"] == "s3://b/p"
 
 
-def test_dbt_command_line():
-    args = dbt_args({"lw_store": "/lake"}, full_refresh=True, select="+mart_targets")
+def test_dbt_command_line(tmp_path):
+    args = dbt_args({"lw_store": "/lake"}, full_refresh=True, select="+mart_targets", artifacts=tmp_path)
     assert args[0] == "build"
     assert args[args.index("--project-dir") + 1] == str(DBT_PROJECT_DIR)
     assert args[args.index("--profiles-dir") + 1] == str(DBT_PROJECT_DIR)
     assert json.loads(args[args.index("--vars") + 1]) == {"lw_store": "/lake"}
+    assert args[args.index("--target-path") + 1] == str(tmp_path / "target")
+    assert args[args.index("--log-path") + 1] == str(tmp_path / "logs")
     assert "--full-refresh" in args
     assert args[-2:] == ["--select", "+mart_targets"]
     assert "--full-refresh" not in dbt_args({}) and "--select" not in dbt_args({})
+
+
+def test_routine_builds_skip_dbt_unit_tests():
+    assert dbt_args({})[-2:] == ["--exclude-resource-type", "unit_test"]
+    assert "--exclude-resource-type" not in dbt_args({}, unit_tests=True)
+
+
+def test_each_warehouse_has_its_own_dbt_artifacts(tmp_path):
+    assert artifacts_dir(tmp_path / "warehouse.duckdb") == tmp_path / "warehouse.duckdb.dbt"
+    assert artifacts_dir(tmp_path / "candidate.duckdb") != artifacts_dir(tmp_path / "warehouse.duckdb")
 
 
 def test_errors_are_reduced_to_their_telling_line():

@@ -10,10 +10,9 @@ from likeness_watch.warehouse.build import BuildResult, WarehouseBuildError
 def test_flags_override_settings_and_failures_are_one_line(monkeypatch, tmp_path):
     seen = {}
 
-    def failing(settings, full_refresh=False, select=None):
-        seen.update(
-            store=settings.store, warehouse=settings.warehouse, full_refresh=full_refresh, select=select
-        )
+    def failing(settings, full_refresh=False, select=None, unit_tests=False):
+        seen.update(store=settings.store, warehouse=settings.warehouse, full_refresh=full_refresh)
+        seen.update(select=select, unit_tests=unit_tests)
         raise WarehouseBuildError("dbt build failed in 1 node(s): fct_model_daily: IO Error")
 
     monkeypatch.setattr(build_module, "build_warehouse", failing)
@@ -28,6 +27,7 @@ def test_flags_override_settings_and_failures_are_one_line(monkeypatch, tmp_path
             "--full-refresh",
             "--select",
             "dim_model",
+            "--unit-tests",
         ],
     )
     assert result.exit_code == 1
@@ -37,11 +37,12 @@ def test_flags_override_settings_and_failures_are_one_line(monkeypatch, tmp_path
         "warehouse": tmp_path / "w.duckdb",
         "full_refresh": True,
         "select": "dim_model",
+        "unit_tests": True,
     }
 
 
 def test_a_selected_build_prints_its_summary(monkeypatch, tmp_path):
-    def succeeding(settings, full_refresh=False, select=None):
+    def succeeding(settings, full_refresh=False, select=None, unit_tests=False):
         return BuildResult(Path(settings.warehouse), settings.store, full_refresh, "id", 1.0)
 
     monkeypatch.setattr(build_module, "build_warehouse", succeeding)
