@@ -5,11 +5,22 @@
 
 with
 
+{# a cheap pass first: the files held by more than one model; the rest only for those #}
+shared as (
+
+    select sha256
+    from {{ ref('int_model_files') }}
+    where sha256 is not null
+    group by sha256
+    having count(distinct (hub, model_id)) > 1
+
+),
+
 files as (
 
     select *
     from {{ ref('int_model_files') }}
-    where sha256 is not null
+    semi join shared using (sha256)
 
 ),
 
@@ -35,15 +46,6 @@ appearances as (
 
 ),
 
-shared as (
-
-    select sha256
-    from appearances
-    group by sha256
-    having count(*) > 1
-
-),
-
 ordered as (
 
     select
@@ -55,7 +57,6 @@ ordered as (
         models.target_name,
         models.taken_down_on
     from appearances
-    semi join shared using (sha256)
     left join models using (hub, model_id)
 
 ),
