@@ -317,7 +317,7 @@ def main() -> None:
             for hub in HUBS:
                 shutil.rmtree(lake / partition_prefix(hub, START + timedelta(days=extra)), ignore_errors=True)
     for path in args.out.glob("warehouse.duckdb*"):
-        path.unlink()
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
     report["raw_mib"] = round(sum(p.stat().st_size for p in lake.glob("raw/**/*.gz")) / 2**20, 1)
     print(json.dumps(report), flush=True)
 
