@@ -17,7 +17,7 @@ from likeness_watch.warehouse.cosmos_dbt import dbt_task_group
 @dag(
     dag_id="lw_build",
     schedule=[raw_asset(hub) for hub in hub_names()],
-    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
+    start_date=pendulum.datetime(2022, 11, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
     max_active_tasks=1,
@@ -26,11 +26,12 @@ from likeness_watch.warehouse.cosmos_dbt import dbt_task_group
     doc_md=__doc__,
 )
 def lw_build() -> None:
-    """Incremental ``dbt build`` of the warehouse, one Airflow task per dbt model (cosmos).
+    """Incremental ``dbt build`` of the warehouse, one Airflow task per dbt build stage (cosmos).
 
     Runs when every hub has committed new raw partitions (one raw Asset per hub). Each task
-    builds one model with its tests; only new or re-crawled partitions are read. Tasks run one
-    at a time (``max_active_tasks=1``): DuckDB allows a single writer per file. dbt builds into a
+    builds one stage (history, model state, marts) with its tests; only new or re-crawled
+    partitions are read. Tasks run one at a time (``max_active_tasks=1``): DuckDB allows a
+    single writer per file. dbt builds into a
     candidate copy of the warehouse; the staging and marts quality gates validate it, and only
     then does ``publish_marts`` swap it in and emit the marts Asset that the alert and report DAGs
     wait for. A failed gate leaves yesterday's marts published.

@@ -78,26 +78,7 @@ start_group() {  # start_group LOGNAME COMMAND...: background, own process group
     groups+=("$!")
 }
 
-# --- PostgreSQL drivers -----------------------------------------------------------------------
-# Airflow needs psycopg2 (sync) and asyncpg (async sessions) for PostgreSQL. Until the venv has
-# them, the Debian builds (same CPython 3.11 ABI) are exposed to it, and only those two packages.
-if ! python -c 'import psycopg2, asyncpg' 2>/dev/null; then
-    dist=/usr/lib/python3/dist-packages
-    if [ ! -d "$dist/psycopg2" ] || [ ! -d "$dist/asyncpg" ]; then
-        say "installing Debian packages python3-psycopg2 python3-asyncpg"
-        sudo=""
-        [ "$(id -u)" -eq 0 ] || sudo="sudo"
-        $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-            python3-psycopg2 python3-asyncpg >/dev/null
-    fi
-    mkdir -p "$work/pydeps"
-    ln -s "$dist/psycopg2" "$dist/asyncpg" "$work/pydeps/"
-    export PYTHONPATH="$work/pydeps${PYTHONPATH:+:$PYTHONPATH}"
-    say "PostgreSQL drivers from Debian packages (the venv has none)"
-fi
-
-# --- PostgreSQL: Airflow metadata -----------------------------------------------------------
+# --- PostgreSQL (Debian's server; Airflow's drivers psycopg2 and asyncpg come with the dev extras)
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$pg_bin/initdb" ] || { echo "PostgreSQL not installed: run make system-deps" >&2; exit 1; }
 as_postgres() {  # initdb refuses to run as root
@@ -216,6 +197,15 @@ while [ "$calm" -lt 2 ]; do
 done
 say "runs: $(psql_q "select string_agg(dag_id || '=' || state || ':' || n, ' ') from
     (select dag_id, state, count(*) n from dag_run group by 1, 2 order by 1, 2) r")"
+
+# Where the time went: each DAG run's wall time, and each task's mean run time and wait.
+psql_q "select dag_id || ' run ' || run_id || ': ' || round(extract(epoch from end_date - start_date)) || ' s'
+    from dag_run where end_date is not null order by start_date" | sed 's/^/[test-stack] /'
+psql_q "select dag_id || '.' || task_id || ': ' || count(*) || ' x, run '
+        || round(avg(extract(epoch from end_date - start_date))::numeric, 1) || ' s, queued '
+        || round(avg(extract(epoch from start_date - queued_dttm))::numeric, 1) || ' s'
+    from task_instance where end_date is not null group by dag_id, task_id
+    order by sum(extract(epoch from end_date - start_date)) desc limit 12" | sed 's/^/[test-stack] /'
 
 STACK_DB_URL=$db_url STACK_STORE=$LW_STORE STACK_WAREHOUSE=$LW_WAREHOUSE STACK_OUTBOX=$LW_OUTBOX \
     STACK_WATCHLIST=$LW_WATCHLIST STACK_FIRST_DAY=$first STACK_LAST_DAY=$last \

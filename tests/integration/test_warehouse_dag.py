@@ -1,5 +1,5 @@
-"""The lw_build DAG: parses fast with no connections (cosmos reads the project without dbt),
-renders one task per dbt model in dependency order, and announces the marts Asset last."""
+"""The lw_build DAG: parses fast with no connections (no dbt at parse time), builds the dbt
+project in three stage tasks that cover every node once, and announces the marts Asset last."""
 
 from __future__ import annotations
 
@@ -36,19 +36,38 @@ def test_scheduled_on_every_hub_raw_asset(parsed):
     assert dag.max_active_tasks == 1, "DuckDB allows one writer: dbt tasks must not overlap"
 
 
-def test_one_task_per_model_in_order_then_the_marts_asset(parsed):
+def test_stages_in_order_between_prepare_and_the_gates_then_the_marts_asset(parsed):
     from likeness_watch.orchestration.assets import MARTS_ASSET
+    from likeness_watch.warehouse.cosmos_dbt import STAGES
 
     dag = parsed[0].dags["lw_build"]
     order = [task.task_id for task in dag.topological_sort()]
-    names = [task_id.removeprefix("dbt.").removesuffix("_model_build") for task_id in order]
-    position = {name: i for i, name in enumerate(names)}
-    assert position["stg_lake__partitions"] < position["stg_civitai__models"] < position["fct_model_daily"]
-    assert position["fct_model_daily"] < position["int_models__latest"] < position["int_models__classified"]
-    assert position["int_models__classified"] < position["dim_model"] < position["mart_likeness_daily"]
+    stages = [f"dbt.{stage}" for stage, _, _ in STAGES]
+    assert order == ["prepare", *stages, "validate_staging", "validate_marts", "publish_marts"]
+    assert all(dag.get_task(task_id).retries >= 2 for task_id in stages)
     publish = dag.get_task("publish_marts")
-    assert order[-1] == "publish_marts"
     assert publish.outlets == [MARTS_ASSET]
     assert publish.upstream_task_ids == {"validate_marts"}  # published only after the gates
-    marts = {"dbt.mart_likeness_daily_model_build", "dbt.mart_reuploads_model_build"}
-    assert marts <= dag.get_task("validate_staging").upstream_task_ids
+
+
+def test_stages_select_every_dbt_node_exactly_once():
+    """dbt's own selection: a node left out would never be built by the DAG, one in two stages
+    would be built twice."""
+    from dbt.cli.main import dbtRunner
+
+    from likeness_watch.warehouse.cosmos_dbt import STAGES
+    from likeness_watch.warehouse.paths import DBT_PROJECT_DIR
+
+    def listed(*selection: str) -> list[str]:
+        args = ["ls", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+        args += ["--output", "name", "--exclude-resource-type", "unit_test", *selection]
+        outcome = dbtRunner().invoke(args)
+        assert outcome.success, outcome.exception
+        return list(outcome.result)
+
+    everything = listed()
+    staged = []
+    for _, select, exclude in STAGES:
+        staged += listed("--select", select, *(["--exclude", exclude] if exclude else []))
+    assert len(everything) > 100
+    assert sorted(staged) == sorted(everything)
