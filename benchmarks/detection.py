@@ -10,7 +10,9 @@ Scored per hub and for the total ("all"):
 - precision: alerts on an injected day / all alerts, with alerts inside the world's staged
   policy windows (Civitai tightening and ban, TAKE IT DOWN compliance: +14 days) counted apart,
   since those surges are real (mass re-uploads) but not injected;
-- false alerts per hub per 90 days (outside injected events and policy windows).
+- false alerts per hub per 90 days (outside injected events and policy windows);
+- an upper bound on spike recall that no detector can beat at the goal's false-alert budget:
+  an oracle that knows each day's true expected count (``oracle_recall``).
 
 Usage: ``python benchmarks/detection.py [--scales 1,3,10] [--seed 42] [--weekday] [--sensitivity 1]``
 """
@@ -26,13 +28,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from scipy import stats
 
 from likeness_watch.alerts.spikes import SpikeParams, score_series
 from likeness_watch.simulator import SimConfig, build_world
+from likeness_watch.simulator.events import likeness_share, total_rate
 
 SCORE_FROM, SCORE_TO = date(2023, 1, 1), date(2026, 12, 31)
 POLICY_WINDOW_DAYS = 14
 HUBS = ("civitai", "huggingface")
+GOAL_FALSE_ALERTS_PER_DAY = 1 / 90
+"""The issue's budget: at most one false alert per hub per 90 days."""
 
 
 @dataclass
@@ -126,6 +132,26 @@ def evaluate(counts: pd.Series, truth: dict[str, Any], series: str, params: Spik
     return tally
 
 
+def oracle_recall(truth: dict[str, Any], scale: float) -> dict[float, list[float]]:
+    """Each injected spike's chance, by size, to be found by a detector that knows each day's
+    true expected count λ (the simulator's own rate) and alerts when P(X ≥ count | λ) is within
+    the false-alert budget.
+
+    Counts are Poisson(λ) on ordinary days and Poisson(size·λ) on spike days, so this bounds
+    every real detector, which must estimate λ from noisy history (and faces re-upload waves
+    this oracle ignores): no method reaches a higher recall at that false-alert rate.
+    """
+    found: dict[float, list[float]] = defaultdict(list)
+    for hub in HUBS:
+        for spike in truth["events"][hub]["spikes"]:
+            day = date.fromisoformat(spike["date"])
+            if SCORE_FROM <= day <= SCORE_TO:
+                expected = total_rate(hub, day) * scale * likeness_share(hub, day)
+                threshold = stats.poisson.isf(GOAL_FALSE_ALERTS_PER_DAY, expected)  # alert above it
+                found[spike["factor"]].append(float(stats.poisson.sf(threshold, spike["factor"] * expected)))
+    return found
+
+
 SIZES = (1.5, 2.0, 3.0, 5.0, 10.0)
 COLUMNS = ("recall " + " / ".join(f"{s:g}×" for s in SIZES), "recall ≥3×", "recall all", "shifts found",
            "shift delay (d)", "precision", "policy-window alerts", "false / hub / 90 d")  # fmt: skip
@@ -179,12 +205,17 @@ def main() -> None:
         [(s, True) for s in sensitivities] if args.weekday else []
     )
     summary: list[tuple[str, list[str]]] = []
+    bounds: list[tuple[str, list[str]]] = []
     for scale in [float(s) for s in args.scales.split(",")]:
         started = time.perf_counter()
         truth = build_world(SimConfig(seed=args.seed, scale=scale)).truth(include_models=False)
         built = time.perf_counter() - started
         counts = truth_counts(truth, date.fromisoformat(truth["config"]["start"]), SCORE_TO)
         mean = ", ".join(f"{hub} {counts[hub].loc[str(SCORE_FROM) :].median():.0f}" for hub in HUBS)
+        chances = oracle_recall(truth, scale)
+        every = [chance for size in SIZES for chance in chances[size]]
+        by_size = " / ".join(f"{sum(chances[size]) / len(chances[size]):.2f}" for size in SIZES)
+        bounds.append((f"scale {scale:g}", [by_size, f"{sum(every) / len(every):.2f}"]))
         for sensitivity, weekday in variants:
             params = SpikeParams(weekday_factor=weekday).with_sensitivity(sensitivity)
             started = time.perf_counter()
@@ -211,6 +242,10 @@ def main() -> None:
                 )
     print("#### Both hubs, by scale and sensitivity\n")
     print("\n".join(table("setting", summary)))
+    print("\n#### Upper bound: an oracle knowing each day's expected count, ≤ 1 false alert / 90 days\n")
+    print(f"| world | oracle recall {' / '.join(f'{s:g}×' for s in SIZES)} | oracle recall all |")
+    print("|---|---|---|")
+    print("\n".join(f"| {label} | {' | '.join(row)} |" for label, row in bounds))
 
 
 if __name__ == "__main__":
