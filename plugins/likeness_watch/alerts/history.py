@@ -4,7 +4,8 @@
 ``alert_deliveries`` one row per (alert, channel) with ``pending`` → ``delivered``, or ``failed``
 (last attempt failed; retried after ``next_attempt_at``), or ``suppressed`` (recorded by a
 backfill that must not notify anyone). Both are created here, not by dbt, so a dbt rebuild of the
-marts never touches them.
+marts never touches them; they are written only through the published warehouse's writer lock,
+and publishing a new warehouse carries them over (``likeness_watch.quality.publish``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import duckdb
 from likeness_watch.alerts.model import Alert
 
 PENDING, DELIVERED, FAILED, SUPPRESSED = "pending", "delivered", "failed", "suppressed"
+TABLES = ("alerts", "alert_deliveries")
 RETRY_BASE = timedelta(minutes=5)
 RETRY_CAP = timedelta(hours=6)
 

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
-from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
 
 from likeness_watch.alerts import history, marts
 from likeness_watch.alerts.channels.base import Channel
@@ -29,11 +28,9 @@ from likeness_watch.alerts.spikes import SpikeParams
 from likeness_watch.alerts.watchlist import load_watchlist
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore, open_store
+from likeness_watch.warehouse.access import connect, published_writer
 
 log = logging.getLogger(__name__)
-
-LOCK_WAIT_S = 180
-"""How long a run waits for another process to release the warehouse file."""
 
 
 @dataclass
@@ -56,33 +53,24 @@ def detection_config(settings: Settings) -> DetectionConfig:
     return DetectionConfig(spike=SpikeParams().with_sensitivity(settings.alert_sensitivity))
 
 
-def _locked(exc: BaseException) -> bool:
-    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
-
-
-@retry(
-    retry=retry_if_exception(_locked),
-    wait=wait_exponential(multiplier=0.5, max=10),
-    stop=stop_after_delay(LOCK_WAIT_S),
-    reraise=True,
-)
-def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """DuckDB lets one process write or several read: wait while a build, the report or the
-    quality gate holds the file, rather than failing the run."""
-    return duckdb.connect(str(path), read_only=read_only)
-
-
 @contextmanager
 def warehouse(settings: Settings, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the existing warehouse (never create an empty one by mistake)."""
+    """Read the published warehouse, or write its alert history under the file's writer lock.
+
+    Never creates an empty warehouse by mistake.
+    """
     path = Path(settings.warehouse)
     if not path.is_file():
         raise marts.MartsMissing(f"warehouse {path} not found: run `likeness-watch build` first")
-    con = _connect(path, read_only)
-    try:
-        yield con
-    finally:
-        con.close()
+    if read_only:
+        con = connect(path, read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+    else:
+        with published_writer(path) as con:
+            yield con
 
 
 def days_between(start: date, end: date) -> list[date]:

@@ -5,8 +5,11 @@
    incremental models continue from the published history;
 2. the build runs on it: ``build_warehouse(settings.model_copy(update={"warehouse": candidate}))``;
 3. ``validate_warehouse(settings, layer, day, candidate=True)`` validates it (staging, then marts);
-4. ``publish_candidate`` carries over the ``validation_results`` rows written to the published file
-   since step 1, then renames the candidate over it (readers see the old file or the new one).
+4. ``publish_candidate`` carries over the tables our code (not dbt) writes into the published
+   file — the gates' ``validation_results`` and the alert history, which changed since step 1 —
+   then renames the candidate over it (readers see the old file or the new one). Steps 1 and 4
+   hold the published file's writer lock, as every writer of those tables does, so no write can
+   land in a file that is being replaced.
 When a gate fails, step 4 does not happen: the candidate stays for inspection (``likeness-watch
 validate --layer marts --candidate``) and the next ``prepare_candidate`` replaces it.
 """
@@ -17,11 +20,17 @@ import os
 import shutil
 from pathlib import Path
 
-from likeness_watch.quality.results_table import TABLE, connect, ensure_table
+import duckdb
+
+from likeness_watch.alerts import history
+from likeness_watch.quality import results_table
 from likeness_watch.quality.summary import QualityGateError
 from likeness_watch.settings import Settings
+from likeness_watch.warehouse.access import connect, writer_lock
 
 CANDIDATE_DIR = "candidate"
+OPERATIONS_TABLES = (results_table.TABLE, *history.TABLES)
+"""Written by the gates and alert runs into the published file: its copy is the truth."""
 
 
 def candidate_path(settings: Settings) -> Path:
@@ -49,9 +58,10 @@ def prepare_candidate(settings: Settings) -> Path:
     candidate.unlink(missing_ok=True)
     _wal(candidate).unlink(missing_ok=True)
     if settings.warehouse.exists():
-        _checkpoint(settings.warehouse)
-        partial = candidate.with_name(candidate.name + ".partial")
-        shutil.copyfile(settings.warehouse, partial)
+        with writer_lock(settings.warehouse):
+            _checkpoint(settings.warehouse)
+            partial = candidate.with_name(candidate.name + ".partial")
+            shutil.copyfile(settings.warehouse, partial)
         os.replace(partial, candidate)
     return candidate
 
@@ -61,25 +71,41 @@ def publish_candidate(settings: Settings) -> Path:
     candidate, published = candidate_path(settings), settings.warehouse
     if not candidate.exists():
         raise QualityGateError(f"no candidate warehouse at {candidate}: build one first")
-    con = connect(candidate)
-    try:
-        ensure_table(con)
-        if published.exists():
-            quoted = str(published.resolve()).replace("'", "''")
-            con.execute(f"attach '{quoted}' as published (read_only)")
-            has_results = con.execute(
-                "select count(*) from duckdb_tables() where database_name = 'published' and table_name = ?",
-                [TABLE],
-            ).fetchone()
-            if has_results and has_results[0]:
-                con.execute(
-                    f"insert into {TABLE} select * from published.main.{TABLE} "  # noqa: S608
-                    f"where run_id not in (select distinct run_id from {TABLE})"
-                )
-            con.execute("detach published")
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    _wal(published).unlink(missing_ok=True)
-    os.replace(candidate, published)
+    with writer_lock(published):
+        con = connect(candidate)
+        try:
+            results_table.ensure_table(con)
+            history.ensure_tables(con)
+            if published.exists():
+                _carry_over(con, published)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        _wal(published).unlink(missing_ok=True)
+        os.replace(candidate, published)
     return published
+
+
+def _carry_over(con: duckdb.DuckDBPyConnection, published: Path) -> None:
+    """Replace the candidate's operations tables with the published file's (by column name)."""
+    quoted = str(published.resolve()).replace("'", "''")
+    con.execute(f"attach '{quoted}' as published (read_only)")
+    try:
+        present = {
+            name
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables() where database_name = 'published'"
+            ).fetchall()
+        }
+        con.execute("begin transaction")
+        try:
+            for table in OPERATIONS_TABLES:
+                if table in present:
+                    con.execute(f"delete from {table}")  # noqa: S608
+                    con.execute(f"insert into {table} by name select * from published.main.{table}")  # noqa: S608
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    finally:
+        con.execute("detach published")

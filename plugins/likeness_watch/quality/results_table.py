@@ -1,8 +1,8 @@
 """The ``validation_results`` table in the DuckDB warehouse: one row per expectation per gate run.
 
 Created here (not a dbt model): gates run before the first build and must never depend on it.
-DuckDB allows one writing process per file, and the per-hub raw gates may run at the same time,
-so opening the file is retried while another process holds its lock.
+Written through the published warehouse's writer (``likeness_watch.warehouse.access``): the
+per-hub raw gates may run at the same time, and a publish may be swapping the file.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential_jitter
 
 from likeness_watch.quality.summary import ValidationSummary
+from likeness_watch.warehouse.access import published_writer
 
 TABLE = "validation_results"
 DDL = f"""
@@ -33,23 +33,6 @@ COMMENT = (
     f"comment on table {TABLE} is 'One row per expectation per quality-gate run (run_at in UTC; "
     "observed_value is JSON). Written by likeness_watch.quality, not by dbt.'"
 )
-
-
-def _locked(exc: BaseException) -> bool:
-    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
-
-
-@retry(
-    retry=retry_if_exception(_locked),
-    stop=stop_after_delay(90),
-    wait=wait_exponential_jitter(multiplier=0.2, max=5),
-    reraise=True,
-)
-def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse, waiting while another process writes it."""
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), read_only=read_only)
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
@@ -75,11 +58,8 @@ def write_results(warehouse: Path, *summaries: ValidationSummary) -> int:
         for summary in summaries
         for outcome in summary.outcomes
     ]
-    con = connect(warehouse)
-    try:
+    with published_writer(warehouse) as con:
         ensure_table(con)
         if rows:
             con.executemany(f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)  # noqa: S608
-    finally:
-        con.close()
     return len(rows)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import threading
+from datetime import UTC, date, datetime
 
 import duckdb
 import pytest
@@ -10,6 +11,9 @@ import pytest
 from likeness_watch.quality.publish import candidate_path, prepare_candidate, publish_candidate
 from likeness_watch.quality.results_table import write_results
 from likeness_watch.quality.summary import Outcome, QualityGateError, ValidationSummary
+from likeness_watch.warehouse.access import published_writer, writer_lock
+
+NOW = datetime(2025, 5, 2, 6, 0)
 
 
 def gate_summary(run_id):
@@ -66,3 +70,41 @@ def test_publish_swaps_in_the_candidate_and_keeps_every_gate_result(settings):
 def test_publishing_without_a_candidate_is_an_error(settings):
     with pytest.raises(QualityGateError, match="no candidate"):
         publish_candidate(settings)
+
+
+def test_alert_history_written_during_a_build_survives_the_publish(settings):
+    """The alert DAG records and delivers into the published file while the next build runs:
+    publishing must not bring back the stale copy (an alert would be recorded and sent again)."""
+    from likeness_watch.alerts import history
+    from likeness_watch.alerts.model import Alert
+
+    build(settings.warehouse, "yesterday")
+    first, later = (
+        Alert(kind="spike", hub="civitai", day=day, severity="high", title="t", observed=9, expected=2)
+        for day in (date(2025, 5, 1), date(2025, 5, 2))
+    )
+    with published_writer(settings.warehouse) as con:
+        history.record(con, [first], lambda alert: ["slack"], NOW)
+    candidate = prepare_candidate(settings)
+    build(candidate, "today")
+    with published_writer(settings.warehouse) as con:  # meanwhile, the alert run of the last marts
+        history.record(con, [later], lambda alert: ["slack"], NOW)
+        history.mark_delivered(con, first.alert_id, "slack", NOW)
+    publish_candidate(settings)
+    assert query(settings.warehouse, "select v from mart_view") == [("today",)]
+    with published_writer(settings.warehouse) as con:
+        assert history.delivery_counts(con) == {("slack", "delivered"): 1, ("slack", "pending"): 1}
+        assert history.record(con, [first, later], lambda alert: ["slack"], NOW) == []  # none again
+
+
+def test_publish_waits_for_a_writer_of_the_published_file(settings):
+    build(settings.warehouse, "yesterday")
+    build(prepare_candidate(settings), "today")
+    published = threading.Event()
+    with writer_lock(settings.warehouse):
+        publisher = threading.Thread(target=lambda: (publish_candidate(settings), published.set()))
+        publisher.start()
+        assert not published.wait(1.0), "published while another process was writing the file"
+    publisher.join(timeout=60)
+    assert published.is_set()
+    assert query(settings.warehouse, "select v from mart_view") == [("today",)]
