@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from likeness_watch.raw import PartitionWriter, committed_partitions, iter_envelopes, read_manifest
+from likeness_watch.raw import (
+    PartitionWriter,
+    committed_partitions,
+    iter_envelopes,
+    latest_before,
+    read_manifest,
+)
 from likeness_watch.raw.layout import partition_prefix
 
 DAY = date(2025, 5, 1)
@@ -71,3 +77,25 @@ def test_resume_continues_from_checkpoint(store):
     assert resumed.add(envelope("4"))
     manifest = resumed.commit(mode="incremental")
     assert manifest.record_count == 4
+
+
+def test_latest_before_skips_quarantined_and_later_days_reading_newest_first(store, monkeypatch):
+    from likeness_watch.quality.quarantine import quarantine_partition
+
+    days = [date(2025, 4, 28), date(2025, 4, 29), date(2025, 4, 30), DAY, date(2025, 5, 2)]
+    manifests = {day: write(store, ["1"], day=day).commit(mode="sweep") for day in days}
+    assert quarantine_partition(store, manifests[date(2025, 4, 30)], ["expect_x"], "test")
+    reads = []
+    monkeypatch.setattr(store, "get_bytes", lambda key, real=store.get_bytes: reads.append(key) or real(key))
+    baseline = latest_before(store, "civitai", DAY)
+    assert baseline is not None and baseline.dt == "2025-04-29"  # not the quarantined 04-30, not DAY
+    assert len(reads) == 2  # 04-30 (quarantined), then 04-29: never the whole history
+    assert latest_before(store, "civitai", days[0]) is None
+    assert latest_before(store, "huggingface", DAY) is None
+
+
+def test_committed_partitions_reads_every_hub_oldest_first(store):
+    for day in (DAY, date(2025, 4, 30)):
+        write(store, ["1"], day=day).commit(mode="sweep")
+    assert [m.dt for m in committed_partitions(store)] == ["2025-04-30", "2025-05-01"]
+    assert committed_partitions(store, "huggingface") == []
