@@ -8,7 +8,7 @@ likeness as (
 
     select
         *,
-        {{ lw_name_key('target_name') }} as target_key
+        lw_name_key(target_name) as target_key
     from {{ ref('dim_model') }}
     where is_likeness and target_name is not null
 

@@ -25,9 +25,9 @@ from likeness_watch.alerts.model import (
     Alert,
     ModelRef,
 )
-from likeness_watch.alerts.names import name_key, tokens
 from likeness_watch.alerts.spikes import SpikeParams, score_series
 from likeness_watch.alerts.watchlist import WatchedPerson, WatchlistIndex
+from likeness_watch.names import name_key, tokens
 from likeness_watch.raw.manifest import COMMITTED, QUARANTINED
 
 MODEL_COLUMNS = (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from likeness_watch.alerts.names import lookup_keys, mentions, tokens
+from likeness_watch.names import lookup_keys, mentions, tokens
 
 log = logging.getLogger(__name__)
 

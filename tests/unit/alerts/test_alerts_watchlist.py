@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from likeness_watch.alerts.names import name_key, tokens
 from likeness_watch.alerts.watchlist import (
     WatchedPerson,
     WatchlistError,
@@ -15,6 +14,7 @@ from likeness_watch.alerts.watchlist import (
     matches,
     parse_watchlist,
 )
+from likeness_watch.names import name_key, tokens
 
 PERSON = WatchedPerson("Zoë Álvarez-Brun", ("Зоя Альварес",))
 
