@@ -1,6 +1,6 @@
 """The dbt project as Airflow tasks: one astronomer-cosmos ``dbt build`` task per build stage.
 
-Why layers, not one task per model: DuckDB allows a single writer per file, so per-model tasks
+Why stages, not one task per model: DuckDB allows a single writer per file, so per-model tasks
 run one at a time and each pays a task start-up plus a dbt start-up and parse (~10 s) for a
 model that builds in well under a second; a daily build of 16 models took over 3 minutes
 (cosmos's watcher mode, one ``dbt build`` watched by per-model sensors, deadlocks when tasks
@@ -9,7 +9,7 @@ fact; model_state: the intermediate models, classification included; marts) keep
 a log per stage, each log listing every model and test dbt ran, for three dbt start-ups.
 
 Each task runs ``dbt build --select <stage>`` in-process (cosmos ``InvocationMode.DBT_RUNNER``)
-with buildable indirect selection: a test runs in the layer that builds the last of its
+with buildable indirect selection: a test runs in the stage that builds the last of its
 parents, so tests across stages (relationships) run once, after both sides exist. dbt unit
 tests are excluded, as in ``likeness-watch build`` (the test suite runs them). Cosmos
 checks that a ``dbt`` executable exists, so it is given this environment's own (no need for
