@@ -4,7 +4,7 @@ Goals (issue #4): throughput >= 90 % of the configured rate limit; peak RSS < 50
 crawling 200k models (pages are streamed to storage, not held in memory).
 
 The simulator runs in its own process so its world does not count towards the crawler's memory.
-Usage: .venv/bin/python benchmarks/crawl.py [--scale 30] [--rps 5]
+Usage: .venv/bin/python benchmarks/crawl.py [--scale 36] [--rps 5]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from likeness_watch.settings import Settings
 from likeness_watch.store import open_store
 
 THROUGHPUT_DAY = date(2025, 6, 1)
-MEMORY_DAY = date(2026, 12, 31)  # the simulated world's last day: every model exists (~200k at scale 30)
+MEMORY_DAY = date(2026, 12, 31)  # the simulated world's last day: ~204k live models at scale 36
 
 
 def free_port() -> int:
@@ -74,7 +74,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--scale", type=float, default=30.0, help="simulator scale for the memory run")
+    parser.add_argument(
+        "--scale", type=float, default=36.0, help="simulator scale for the memory run (36: ~200k live models)"
+    )
     parser.add_argument(
         "--rps", type=float, default=5.0, help="rate limit for the throughput run (real hubs: 1-1.7)"
     )
