@@ -150,12 +150,20 @@ EOF
 )"
 say "hub simulator on 127.0.0.1:$sim_port"
 
+# --- Slack stand-in (every POST logged, to check exactly-once delivery) ----------------------------
+slack_port=$(free_port)
+start_group slack python tests/stack/receiver.py "$slack_port" "$work/slack.jsonl"
+wait_for 30 "Slack stand-in" curl -fsS "http://127.0.0.1:$slack_port/"
+say "Slack stand-in on 127.0.0.1:$slack_port"
+
 # --- Airflow ----------------------------------------------------------------------------------------
 api_port=$(free_port)
 export AIRFLOW_HOME="$work/airflow_home" AIRFLOW_PORT=$api_port
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=$db_url
 export AIRFLOW_CONN_AWS_DEFAULT="{\"conn_type\": \"aws\", \"login\": \"testing\", \"password\": \"testing\",
   \"extra\": {\"endpoint_url\": \"$AWS_ENDPOINT_URL\", \"region_name\": \"us-east-1\"}}"
+# Alerts reach Slack through the Airflow connection, as in production (password = webhook URL).
+export AIRFLOW_CONN_LW_SLACK="{\"conn_type\": \"slackwebhook\", \"password\": \"http://127.0.0.1:$slack_port/hook\"}"
 export LW_STORE="s3://$bucket/lake" LW_WAREHOUSE="$work/warehouse/warehouse.duckdb" \
     LW_OUTBOX="$work/outbox" LW_REPORT_DIR="$work/report" LW_WATCHLIST="$work/watchlist.csv"
 # The warehouse directory exists, as the compose named volume does.
@@ -208,5 +216,6 @@ psql_q "select dag_id || '.' || task_id || ': ' || count(*) || ' x, run '
     order by sum(extract(epoch from end_date - start_date)) desc limit 12" | sed 's/^/[test-stack] /'
 
 STACK_DB_URL=$db_url STACK_STORE=$LW_STORE STACK_WAREHOUSE=$LW_WAREHOUSE STACK_OUTBOX=$LW_OUTBOX \
+    STACK_SLACK_LOG="$work/slack.jsonl" \
     STACK_WATCHLIST=$LW_WATCHLIST STACK_FIRST_DAY=$first STACK_LAST_DAY=$last \
     python -m pytest tests/stack -m stack -q -p no:cacheprovider

@@ -33,6 +33,7 @@ ENV = (
     "STACK_WATCHLIST",
     "STACK_FIRST_DAY",
     "STACK_LAST_DAY",
+    "STACK_SLACK_LOG",
 )
 
 
@@ -192,3 +193,20 @@ def test_watchlisted_names_reach_the_outbox(stack, db, days):
     for alert in matches:
         assert alert["subject"] in watched
         assert days[0] < date.fromisoformat(alert["day"]) <= days[-1], "first-day models are no news"
+
+
+def test_each_alert_reached_slack_exactly_once(stack, db):
+    """Every alert run re-scores the last days, and the next build runs while alerts are sent:
+    each alert in the outbox reached Slack (through the ``lw_slack`` connection) exactly once."""
+    if len(_runs(db, "lw_alert")) < 2:
+        pytest.skip("fewer than two alert runs: nothing overlapped")
+    outbox = {path.stem for path in Path(stack["STACK_OUTBOX"]).glob("*.json")}
+    log = Path(stack["STACK_SLACK_LOG"])
+    posts = (
+        [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+    )
+    sent = [post["alert_id"] for post in posts]
+    assert sent, "no alert reached the Slack stand-in"
+    assert len(sent) == len(set(sent)), "an alert was sent twice"
+    assert set(sent) == outbox
+    assert all(post["body"]["blocks"] for post in posts)  # Block Kit messages
