@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from likeness_watch.warehouse.access import connect
+
 
 class ReportError(Exception):
     """A problem the user can fix (missing warehouse, bad period); shown as one line."""
@@ -193,7 +195,7 @@ def load_report_data(warehouse: Path, start: date | None = None, end: date | Non
     if not Path(warehouse).is_file():
         raise ReportError(f"warehouse not found at {warehouse}: run `likeness-watch build` first")
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
+        con = connect(Path(warehouse), read_only=True)  # waits while an alert run writes
     except duckdb.Error as exc:
         raise ReportError(f"cannot open warehouse {warehouse}: {str(exc).splitlines()[0]}") from exc
     try:

@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from likeness_watch.settings import Settings
+from likeness_watch.warehouse.access import connect
 from likeness_watch.warehouse.paths import DBT_PROJECT_DIR, resolve_store_uri
 
 log = logging.getLogger(__name__)
@@ -169,7 +168,7 @@ def failure_message(nodes: list[NodeResult]) -> str:
 
 def loaded_partitions(warehouse: Path, invocation_id: str) -> list[LoadedPartition]:
     """Partitions whose rows this invocation inserted into the history fact."""
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect(warehouse, read_only=True)
     try:
         exists = con.execute(
             "select count(*) from information_schema.tables where table_schema = 'main' "

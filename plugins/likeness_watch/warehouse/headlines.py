@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
+from likeness_watch.warehouse.access import connect
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ select
 
 def headline_numbers(warehouse: Path) -> Headlines:
     """Read the headline numbers (the warehouse is opened read-only and closed again)."""
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect(warehouse, read_only=True)
     try:
         hubs = [HubHeadline(*row) for row in con.execute(_HUBS_SQL).fetchall()]
         totals = con.execute(_TOTALS_SQL).fetchone() or (0, None, 0, None, None)
