@@ -12,11 +12,10 @@ from datetime import date
 
 from likeness_watch.quality import ValidationSummary, prepare_candidate, publish_candidate, validate_warehouse
 from likeness_watch.quality.raw import validate_partitions
+from likeness_watch.quality.warehouse import WAREHOUSE_LAYERS
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore
 from likeness_watch.warehouse import BuildResult, build_warehouse
-
-WAREHOUSE_LAYERS = ("staging", "marts")
 
 
 @dataclass

@@ -90,6 +90,10 @@ def dbt_vars(settings: Settings, cwd: Path) -> dict[str, str]:
     }
 
 
+SKIP_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
+"""dbt unit tests check SQL logic on fixed inputs, not data: routine builds skip them."""
+
+
 def artifacts_dir(warehouse: Path) -> Path:
     """Where dbt writes ``target/`` and ``logs/`` for builds of this warehouse."""
     return warehouse.with_name(warehouse.name + ".dbt")
@@ -119,7 +123,7 @@ def dbt_args(
     if artifacts is not None:
         args += ["--target-path", str(artifacts / "target"), "--log-path", str(artifacts / "logs")]
     if not unit_tests:
-        args += ["--exclude-resource-type", "unit_test"]
+        args += SKIP_UNIT_TESTS
     if full_refresh:
         args.append("--full-refresh")
     if select:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from likeness_watch.settings import Settings
-from likeness_watch.warehouse.build import dbt_vars, release_warehouse
+from likeness_watch.warehouse.build import SKIP_UNIT_TESTS, dbt_vars, release_warehouse
 from likeness_watch.warehouse.paths import DBT_PROJECT_DIR
 
 PROFILE_NAME = "likeness_watch"
@@ -38,7 +38,7 @@ STAGES: tuple[tuple[str, str, str | None], ...] = (
     ("marts", "path:models/marts", "fct_model_daily"),
 )
 # Tests run in the stage that builds the last of their parents; unit tests only in the test suite.
-DBT_FLAGS = ["--indirect-selection", "buildable", "--exclude-resource-type", "unit_test"]
+DBT_FLAGS = ["--indirect-selection", "buildable", *SKIP_UNIT_TESTS]
 
 
 def release_after_task(project_dir: str, **context: Any) -> None:
@@ -60,6 +60,7 @@ def dbt_task_group(group_id: str = "dbt", settings: Settings | None = None) -> A
         target_name=TARGET_NAME,
         profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
     )
+    variables = dbt_vars(settings, Path.cwd())
     with TaskGroup(group_id=group_id, tooltip="dbt build, one task per stage") as group:
         chain(
             *(
@@ -70,7 +71,7 @@ def dbt_task_group(group_id: str = "dbt", settings: Settings | None = None) -> A
                     profile_config=profile,
                     select=select,
                     exclude=exclude,
-                    vars=dbt_vars(settings, Path.cwd()),
+                    vars=variables,
                     dbt_cmd_flags=DBT_FLAGS,
                     invocation_mode=InvocationMode.DBT_RUNNER,
                     dbt_executable_path=str(Path(sys.executable).with_name("dbt")),
