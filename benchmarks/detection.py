@@ -157,8 +157,12 @@ COLUMNS = ("recall " + " / ".join(f"{s:g}×" for s in SIZES), "recall ≥3×", "
            "shift delay (d)", "precision", "policy-window alerts", "false / hub / 90 d")  # fmt: skip
 
 
-def cells(t: Tally, hubs: int = 1) -> list[str]:
-    """One table row's cells for a tally (``hubs``: how many series it sums, for the per-hub rate)."""
+def cells(t: Tally) -> list[str]:
+    """One table row's cells for a tally.
+
+    ``t.days`` counts scored days per series and is summed by ``Tally.add`` (hub-days for the
+    both-hubs tally), so false alerts / (days / 90) is the rate per hub (per series) per 90 days.
+    """
     by_size = [t.spikes_by_size.get(s, []) for s in SIZES]
     big = [hit for s, hits in zip(SIZES, by_size, strict=True) if s >= 3 for hit in hits]
     every = [hit for hits in by_size for hit in hits]
@@ -172,7 +176,7 @@ def cells(t: Tally, hubs: int = 1) -> list[str]:
         ", ".join(str(d) for d in found) or "–",
         f"{t.true_alerts / judged:.2f} ({t.true_alerts}/{judged})" if judged else "–",
         str(t.policy_alerts),
-        f"{t.false_alerts / (t.days / hubs / 90):.2f}" if t.days else "–",
+        f"{t.false_alerts / (t.days / 90):.2f}" if t.days else "–",
     ]
 
 
@@ -222,7 +226,7 @@ def main() -> None:
             tallies = run(counts, truth, params)
             elapsed = time.perf_counter() - started
             label = f"scale {scale:g}, sensitivity {sensitivity:g}" + (", weekday factor" if weekday else "")
-            summary.append((label, cells(tallies["both hubs"], hubs=len(HUBS))))
+            summary.append((label, cells(tallies["both hubs"])))
             if (sensitivity, weekday) == variants[0]:
                 print(f"#### Seed {args.seed}, {label} (median new likeness models/day: {mean})\n")
                 print(
