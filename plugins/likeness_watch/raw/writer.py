@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -29,6 +30,23 @@ from likeness_watch.store import ObjectStore
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encode_line(envelope: dict[str, Any]) -> bytes:
+    """One JSON Lines record in UTF-8.
+
+    A hub's JSON may escape half of a UTF-16 pair (``"\\ud800"``): Python decodes it to a lone
+    surrogate, which UTF-8 cannot encode and DuckDB refuses to read even as an escape. Those
+    become U+FFFD (the replacement character), the rest of the record stays exactly as received.
+    """
+    text = json.dumps(envelope, ensure_ascii=False, sort_keys=True)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text).encode()
 
 
 class PartitionWriter:
@@ -77,7 +95,7 @@ class PartitionWriter:
             if str(model_id) in self.seen:
                 return False
             self.seen.add(str(model_id))
-        self._buffer.append(json.dumps(envelope, ensure_ascii=False, sort_keys=True).encode())
+        self._buffer.append(encode_line(envelope))
         if len(self._buffer) >= self.records_per_file:
             self._flush()
         return True

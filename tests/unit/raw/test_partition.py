@@ -99,3 +99,17 @@ def test_committed_partitions_reads_every_hub_oldest_first(store):
         write(store, ["1"], day=day).commit(mode="sweep")
     assert [m.dt for m in committed_partitions(store)] == ["2025-04-30", "2025-05-01"]
     assert committed_partitions(store, "huggingface") == []
+
+
+def test_lone_surrogates_from_a_hub_are_stored_readably(store):
+    """JSON may escape half a UTF-16 pair; UTF-8 cannot hold it and DuckDB refuses it."""
+    import duckdb
+
+    writer = PartitionWriter(store, "civitai", DAY)
+    writer.add({**envelope("1"), "record": {"id": 1, "name": "Jane \ud800Doe 😀"}})
+    manifest = writer.commit(mode="sweep")
+    (record,) = [e["record"] for e in iter_envelopes(store, [f.key for f in manifest.files])]
+    assert record["name"] == "Jane \ufffdDoe 😀", "only the lone surrogate is replaced"
+    path = f"{store.uri}/{manifest.files[0].key}"
+    ((name,),) = duckdb.sql(f"select record.name from read_json('{path}')").fetchall()
+    assert name == "Jane \ufffdDoe 😀"
