@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests_ratelimiter import LimiterAdapter
+from urllib3.exceptions import InvalidHeader
 from urllib3.util.retry import Retry
 
 from likeness_watch.settings import USER_AGENT, HubSettings
@@ -39,15 +42,34 @@ class MalformedResponse(RuntimeError):
     """A 2xx body that is not the JSON the hub's API promises."""
 
 
+MAX_RETRY_AFTER_S = 300.0
+"""Longest wait a hub may ask for per retry; past it the retries run out and the crawl fails
+resumably, instead of one task sleeping for hours (urllib3 would allow 6 h)."""
+
+
 class HubRetry(Retry):
-    """urllib3 Retry that also honours Hugging Face's ``RateLimit: "api";r=0;t=<seconds>`` header."""
+    """urllib3 Retry that also honours Hugging Face's ``RateLimit: "api";r=0;t=<seconds>`` header,
+    reads fractional ``Retry-After`` values, falls back to backoff on unreadable ones and caps
+    every wait at ``MAX_RETRY_AFTER_S``."""
 
     def get_retry_after(self, response: Any) -> float | None:
-        retry_after = super().get_retry_after(response)
-        if retry_after is not None:
-            return retry_after
-        match = _RATELIMIT_RESET.search(response.headers.get("RateLimit", ""))
-        return float(match.group(1)) if match else None
+        try:
+            retry_after = super().get_retry_after(response)
+        except InvalidHeader:
+            retry_after = _seconds(response.headers.get("Retry-After", ""))
+        if retry_after is None:
+            match = _RATELIMIT_RESET.search(response.headers.get("RateLimit", ""))
+            retry_after = float(match.group(1)) if match else None
+        return None if retry_after is None else min(retry_after, MAX_RETRY_AFTER_S)
+
+
+def _seconds(value: str) -> float | None:
+    """A delay in (possibly fractional) seconds, or None when the header is not one."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 @dataclass(frozen=True)
@@ -83,8 +105,14 @@ class HubClient:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
-        if settings.token is not None:
-            self.session.headers["Authorization"] = f"Bearer {settings.token.get_secret_value()}"
+        self._token_origin = _origin(settings.base_url)
+
+    def _auth(self, url: str) -> dict[str, str]:
+        """The token goes only to the hub's own origin, whatever URL a response points us to."""
+        token = self.settings.token
+        if token is None or _origin(url) != self._token_origin:
+            return {}
+        return {"Authorization": f"Bearer {token.get_secret_value()}"}
 
     def get_json(
         self, url: str, params: dict[str, Any] | None = None, ok: tuple[int, ...] = ()
@@ -93,7 +121,7 @@ class HubClient:
         self.requests_made += 1
         timeout = (min(10.0, self.settings.timeout_s), self.settings.timeout_s)
         try:
-            response = self.session.get(url, params=params, timeout=timeout)
+            response = self.session.get(url, params=params, timeout=timeout, headers=self._auth(url))
         except requests.exceptions.RetryError as exc:
             raise HubHTTPError(self.hub, url, 429, f"gave up after retries ({exc})") from exc
         except requests.exceptions.RequestException as exc:
@@ -111,6 +139,11 @@ class HubClient:
 
     def close(self) -> None:
         self.session.close()
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def _snippet(text: str, limit: int = 160) -> str:

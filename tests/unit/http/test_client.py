@@ -81,6 +81,28 @@ def test_huggingface_ratelimit_header_is_honoured(scripted):
     assert script.times[1] - script.times[0] >= 0.9
 
 
+@pytest.mark.parametrize(
+    ("header", "at_least"),
+    [("0.5", 0.45), ("soon", 0.0)],  # fractional seconds; unreadable: plain backoff, still retried
+)
+def test_odd_retry_after_values_still_retry(scripted, header, at_least):
+    script, base = scripted
+    script.responses = [(429, {"Retry-After": header}, b"{}"), OK]
+    assert client(base).get_json(base + "/models").body == {"items": []}
+    assert len(script.seen) == 2
+    assert script.times[1] - script.times[0] >= at_least
+
+
+def test_retry_after_waits_are_capped(scripted, monkeypatch):
+    monkeypatch.setattr("likeness_watch.http.client.MAX_RETRY_AFTER_S", 0.2)
+    script, base = scripted
+    day, hour = {"Retry-After": "86400"}, {"RateLimit": '"api";r=0;t=3600'}
+    script.responses = [(429, day, b"{}"), (429, hour, b"{}"), OK]
+    started = time.monotonic()
+    client(base).get_json(base + "/models")
+    assert len(script.seen) == 3 and time.monotonic() - started < 5
+
+
 def test_retries_5xx_then_gives_up_with_clear_error(scripted):
     script, base = scripted
     script.responses = [(503, {}, b"<html>cloudflare</html>")]
@@ -123,6 +145,15 @@ def test_identifies_itself_and_sends_token_only_as_header(scripted, caplog):
     assert script.seen[0]["Authorization"] == "Bearer s3cr3t-token"
     assert "s3cr3t-token" not in repr(hub.settings)
     assert "s3cr3t-token" not in caplog.text
+
+
+def test_token_goes_only_to_the_hub_origin(scripted):
+    script, base = scripted
+    script.responses = [OK]
+    hub = client(base, token="s3cr3t-token")
+    elsewhere = base.replace("127.0.0.1", "localhost")  # same server, another origin
+    hub.get_json(elsewhere + "/models")
+    assert "Authorization" not in script.seen[0]
 
 
 def test_read_timeout_is_retried(scripted):
