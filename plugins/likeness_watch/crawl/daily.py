@@ -9,6 +9,10 @@ Scales to real hubs by never listing everything daily:
 3. refresh: tracked models not seen today, unlisted ones first on sweep days, then the stalest,
    up to ``refresh_budget``; a 404 on a tracked model is a removal event (a tombstone record).
 Progress is checkpointed every few pages; a rerun after a crash resumes from the cursor.
+
+A failing listing page stops the crawl (resumably). A failing per-model call (a detail, a probe,
+a refresh) is counted in the manifest's anomalies and skipped, so one broken model cannot block
+a hub's day; only ``MAX_CONSECUTIVE_ITEM_ERRORS`` in a row or ``MAX_ITEM_ERRORS`` in all stop it.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from itertools import islice
+from typing import Any, TypeVar
 
-from more_itertools import chunked
+from more_itertools import chunked, ilen
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
 from likeness_watch.crawl.state import CrawlState
@@ -36,9 +41,15 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int], None]
 CHECKPOINT_EVERY_PAGES = 10
 MAX_CURSOR_REPEATS = 3
+"""Visits of one cursor (a hub glitch may hand one back twice; a cycle hands them back forever)."""
 MAX_EMPTY_PAGES = 5
+"""Consecutive pages that add nothing (empty, or only items already listed) that end discovery."""
+MAX_CONSECUTIVE_ITEM_ERRORS = 5
+MAX_ITEM_ERRORS = 100
+MAX_COUNTED_GAPS = 1_000_000
 REFRESH_CHUNK = 100
 PHASES = ("discovery", "gap_probe", "refresh")
+T = TypeVar("T")
 
 
 class CrawlError(RuntimeError):
@@ -86,6 +97,7 @@ class DailyCrawl:
         self.phase_stats: dict[str, Counter[str]] = {
             phase: Counter(resume.get("phases", {}).get(phase, {})) for phase in PHASES
         }
+        self.consecutive_item_errors = 0
 
     # -- bookkeeping ---------------------------------------------------------------------------
     def _resume_state(self) -> dict[str, Any]:
@@ -154,52 +166,79 @@ class DailyCrawl:
         via = "sweep" if self.mode == "sweep" else "listing"
         stop_at = None if self.mode == "sweep" else self.prev_key
         overlap = self.settings.discovery_overlap
-        repeats: Counter[str | None] = Counter()
-        empty_pages = 0
+        visits: Counter[str] = Counter()
+        idle_pages = 0
         while True:
             page: Page = _page_retry(self.adapter.list_newest)(self.cursor)
             self.writer.stats["pages_fetched"] += 1
             self.phase_stats["discovery"]["pages"] += 1
-            keys = [k for k in map(self.adapter.order_key, page.items) if k is not None]
-            for item in page.items:
-                self._discover_item(item, via, stop_at)
+            keys = self._watermark_keys(page.items)
+            fresh = sum(self._discover_item(item, via, stop_at) for item in page.items)
             if keys:
                 self.max_key = max([*keys, self.max_key] if self.max_key is not None else keys)
             self.progress("discovery", len(page.items))
-            empty_pages = 0 if page.items else empty_pages + 1
-            if empty_pages:
+            idle_pages = 0 if fresh else idle_pages + 1
+            if not page.items:
                 self.anomalies["empty_pages"] += 1
+            elif not fresh:
+                self.anomalies["pages_without_new_items"] += 1
             if stop_at is not None and keys and max(keys) <= stop_at:
                 if overlap <= 0:
                     break
                 overlap -= 1
-            if page.next_cursor is None or empty_pages >= MAX_EMPTY_PAGES:
+            if page.next_cursor is None or idle_pages >= MAX_EMPTY_PAGES:
                 break
-            if page.next_cursor == self.cursor:
+            visits[page.next_cursor] += 1
+            if visits[page.next_cursor] > 1:
                 self.anomalies["repeated_cursors"] += 1
-                repeats[page.next_cursor] += 1
-                if repeats[page.next_cursor] >= MAX_CURSOR_REPEATS:
-                    raise HubHTTPError(self.hub, page.next_cursor, 200, "cursor repeats forever")
+                if visits[page.next_cursor] >= MAX_CURSOR_REPEATS:
+                    raise HubHTTPError(self.hub, page.next_cursor, 200, "cursors repeat in a cycle")
             self.cursor = page.next_cursor
             if self.phase_stats["discovery"]["pages"] % CHECKPOINT_EVERY_PAGES == 0:
                 self._checkpoint()
         self.cursor = None
 
-    def _discover_item(self, item: dict[str, Any], via: str, stop_at: Any) -> None:
+    def _watermark_keys(self, items: list[dict[str, Any]]) -> list[Any]:
+        """Order keys that may move the watermark: one absurd key (a far-future date, an id far
+        beyond yesterday's newest) would otherwise end every later day's discovery at once."""
+        keys = [key for key in map(self.adapter.order_key, items) if key is not None]
+        plausible = [key for key in keys if self.adapter.plausible_key(key, self.prev_key)]
+        if len(plausible) < len(keys):
+            self.anomalies["implausible_order_keys"] += len(keys) - len(plausible)
+        return plausible
+
+    def _discover_item(self, item: dict[str, Any], via: str, stop_at: Any) -> bool:
+        """Record a listed item (its detail record where the hub needs one); False: a duplicate."""
         model_id = self.adapter.model_id(item)
         if model_id is not None:
             if model_id in self.listed:
                 self.anomalies["duplicates_dropped"] += 1
-                return
+                return False
             self.listed.add(model_id)
         key = self.adapter.order_key(item)
         is_new = model_id is not None and model_id not in self.state.tracked
         if is_new and (stop_at is None or key is None or key > stop_at):
-            enriched = _page_retry(self.adapter.enrich)(item)
+            enriched = self._per_model(self.adapter.enrich, item)
             if enriched is not None:
                 self._record(model_id, via, enriched.status, enriched.record)
-                return
+                return True
         self._record(model_id, via, 200, item)
+        return True
+
+    def _per_model(self, call: Callable[[Any], T], argument: Any) -> T | None:
+        """One model's call (retried like a page); a failure is counted and skipped (None)."""
+        try:
+            result = _page_retry(call)(argument)
+        except (HubHTTPError, MalformedResponse) as exc:
+            self.anomalies[f"{self.phase}_errors"] += 1
+            self.consecutive_item_errors += 1
+            total = sum(self.anomalies[f"{phase}_errors"] for phase in PHASES)
+            if self.consecutive_item_errors >= MAX_CONSECUTIVE_ITEM_ERRORS or total >= MAX_ITEM_ERRORS:
+                raise
+            log.warning("%s %s: skipped one model after errors: %s", self.hub, self.day, exc)
+            return None
+        self.consecutive_item_errors = 0
+        return result
 
     def _gap_probe(self) -> None:
         if not self.adapter.supports_gap_probe or self.max_key is None:
@@ -207,22 +246,24 @@ class DailyCrawl:
         known = self.listed | set(self.state.tracked) | set(self.state.removed)
         if self.mode != "sweep":  # sweeps re-probe old misses: a draft's id 404s until it is published
             known |= self.state.missing
-        candidates = [
+        candidates = (
             model_id
             for model_id in self.adapter.gap_candidates(known, 0, self.max_key)
             if model_id not in self.missing_today and model_id not in self.writer.seen
-        ]
+        )
         budget = self.settings.gap_probe_budget - self.phase_stats["gap_probe"]["probes"]
-        for model_id in candidates[: max(budget, 0)]:
-            fetched = _page_retry(self.adapter.fetch)(model_id)
+        for model_id in islice(candidates, max(budget, 0)):
+            fetched = self._per_model(self.adapter.fetch, model_id)
             self.phase_stats["gap_probe"]["probes"] += 1
+            self.progress("gap_probe", 1)
+            if fetched is None:
+                continue
             if fetched.record is None:
                 if int(model_id) <= self.max_key:  # above the newest listed id it may simply not exist yet
                     self.missing_today.add(model_id)
             else:
                 self._record(model_id, "gap_probe", fetched.status, fetched.record)
-            self.progress("gap_probe", 1)
-        self.anomalies["gaps_unprobed"] = max(len(candidates) - max(budget, 0), 0)
+        self.anomalies["gaps_unprobed"] = ilen(islice(candidates, MAX_COUNTED_GAPS))
 
     def _refresh(self) -> None:
         first = set(self.state.tracked) - self.listed if self.mode == "sweep" else set()
@@ -239,8 +280,22 @@ class DailyCrawl:
             self._checkpoint()
 
     def _refreshed(self, model_ids: list[str]) -> list[Fetched]:
-        """One chunk, retried whole when a page comes back malformed (nothing was written yet)."""
-        return _page_retry(lambda: list(self.adapter.refresh(model_ids)))()
+        """One chunk through the hub's batch refresh; the models it could not return (the batch
+        failed part-way) are then fetched one by one, each failure skipped as one model's."""
+        done: dict[str, Fetched] = {}
+
+        def batch() -> None:
+            for fetched in self.adapter.refresh([m for m in model_ids if m not in done]):
+                done[fetched.model_id] = fetched
+
+        try:
+            _page_retry(batch)()
+        except (HubHTTPError, MalformedResponse) as exc:
+            log.warning("%s %s: batch refresh failed, fetching one by one: %s", self.hub, self.day, exc)
+            for model_id in model_ids:
+                if model_id not in done and (fetched := self._per_model(self.adapter.fetch, model_id)):
+                    done[model_id] = fetched
+        return [done[model_id] for model_id in model_ids if model_id in done]
 
     def _save_state(self) -> None:
         today = self.day.isoformat()

@@ -75,6 +75,10 @@ class HubAdapter(ABC):
     def order_key(self, item: dict[str, Any]) -> Any:
         """Monotone 'newness' of an item (Civitai id, HF createdAt): the discovery watermark."""
 
+    def plausible_key(self, key: Any, previous: Any) -> bool:
+        """Whether an order key may move the watermark (``previous``: the last partition's)."""
+        return True
+
     @abstractmethod
     def fetch(self, model_id: str) -> Fetched:
         """Fetch one model by id."""
@@ -88,6 +92,7 @@ class HubAdapter(ABC):
         for model_id in model_ids:
             yield self.fetch(model_id)
 
-    def gap_candidates(self, listed_ids: set[str], low: Any, high: Any) -> list[str]:
-        """Ids the listing should have shown in (low, high] but did not (Civitai hides ``poi``)."""
-        return []
+    def gap_candidates(self, listed_ids: set[str], low: Any, high: Any) -> Iterator[str]:
+        """Ids the listing should have shown in (low, high] but did not (Civitai hides ``poi``),
+        lazily: the crawler takes as many as its probe budget allows."""
+        return iter(())

@@ -17,6 +17,11 @@ from likeness_watch.hubs.base import Fetched, HubAdapter, HubSpec, Page
 BATCH = 100
 FRONTIER = 20
 """Ids probed above the newest listed id: models flagged ``poi`` at upload never reach the list."""
+MAX_ID = 2**31 - 1
+"""Civitai's ids are 32-bit integers."""
+MAX_ID_STEP = 1_000_000
+"""Largest believable rise of the newest id between two crawls (the hub adds a few thousand
+models a day): a larger one is a bogus item, not a watermark."""
 
 
 class CivitaiAdapter(HubAdapter):
@@ -33,7 +38,8 @@ class CivitaiAdapter(HubAdapter):
     supports_gap_probe = True
 
     def list_newest(self, cursor: str | None) -> Page:
-        params: dict[str, Any] = {"limit": self.settings.page_size, "sort": "Newest", "nsfw": "true"}
+        limit = min(self.settings.page_size, BATCH)  # the API answers 400 above 100
+        params: dict[str, Any] = {"limit": limit, "sort": "Newest", "nsfw": "true"}
         if cursor:
             params["cursor"] = cursor
         body = self.client.get_json(self.url("models"), params).body
@@ -46,6 +52,9 @@ class CivitaiAdapter(HubAdapter):
     def order_key(self, item: dict[str, Any]) -> int | None:
         value = item.get("id")
         return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def plausible_key(self, key: Any, previous: Any) -> bool:
+        return 0 < key <= MAX_ID and (not isinstance(previous, int) or key <= previous + MAX_ID_STEP)
 
     def fetch(self, model_id: str) -> Fetched:
         response = self.client.get_json(self.url(f"models/{int(model_id)}"), ok=(404,))
@@ -67,17 +76,18 @@ class CivitaiAdapter(HubAdapter):
                 else:
                     yield self.fetch(model_id)
 
-    def gap_candidates(self, listed_ids: set[str], low: Any, high: Any) -> list[str]:
+    def gap_candidates(self, listed_ids: set[str], low: Any, high: Any) -> Iterator[str]:
         """Newest first: a few ids above the newest listed one (a brand-new hidden model), then the gaps.
 
         Below the oldest known id nothing is probed: those ids predate everything we have seen.
         """
         if not isinstance(high, int):
-            return []
+            return
         known = [int(model_id) for model_id in listed_ids if model_id.isdigit()]
         floor = max(low if isinstance(low, int) else 0, min(known, default=1) - 1)
-        ids = range(high + FRONTIER, floor, -1)
-        return [str(i) for i in ids if str(i) not in listed_ids]
+        for i in range(high + FRONTIER, floor, -1):
+            if str(i) not in listed_ids:
+                yield str(i)
 
 
 def _page(body: Any, hub: str) -> Page:

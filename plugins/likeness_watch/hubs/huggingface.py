@@ -6,11 +6,19 @@ sha256, comparable with Civitai's SHA256 for cross-hub re-upload detection.
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from likeness_watch.http import MalformedResponse
 from likeness_watch.hubs.base import Fetched, HubAdapter, HubSpec, Page
+
+_REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
+"""``owner/name`` as the Hub allows them; anything else (``..``, ``?``, ``#``) could turn the
+detail URL into another endpoint, e.g. a weights download."""
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+"""``createdAt`` compares as text, so a key that is not an ISO timestamp would outrank every date."""
 
 
 class HuggingFaceAdapter(HubAdapter):
@@ -40,15 +48,30 @@ class HuggingFaceAdapter(HubAdapter):
         if not isinstance(response.body, list):
             raise MalformedResponse("huggingface: /api/models did not return a JSON array")
         next_url = response.links.get("next", {}).get("url")
+        if next_url is not None and not self._is_listing_url(next_url):
+            raise MalformedResponse(f"huggingface: Link rel=next leaves /api/models: {next_url[:200]}")
         return Page([item for item in response.body if isinstance(item, dict)], next_url)
+
+    def _is_listing_url(self, url: str) -> bool:
+        """The next page must be this endpoint again: a hub-provided URL is followed with our token."""
+        listing, candidate = urlsplit(self.url("api/models")), urlsplit(url)
+        return (candidate.scheme, candidate.netloc, candidate.path) == (
+            listing.scheme,
+            listing.netloc,
+            listing.path,
+        )
 
     def model_id(self, item: dict[str, Any]) -> str | None:
         value = item.get("id") or item.get("modelId")
-        return value if isinstance(value, str) and "/" in value else None
+        return value if isinstance(value, str) and _REPO_ID.fullmatch(value) and ".." not in value else None
 
     def order_key(self, item: dict[str, Any]) -> str | None:
         value = item.get("createdAt")
-        return value if isinstance(value, str) else None
+        return value if isinstance(value, str) and _TIMESTAMP.match(value) else None
+
+    def plausible_key(self, key: Any, previous: Any) -> bool:
+        """Not after tomorrow (UTC): a repo cannot be created in the future."""
+        return key[:10] <= (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
 
     def fetch(self, model_id: str) -> Fetched:
         path = "api/models/" + quote(model_id, safe="/")
