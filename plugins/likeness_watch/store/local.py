@@ -26,6 +26,7 @@ class LocalStore(ObjectStore):
 
     def put_bytes(self, key: str, data: bytes) -> None:
         path = self._path(key)
+        tmp: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.name)
@@ -36,6 +37,8 @@ class LocalStore(ObjectStore):
                 os.fsync(handle.fileno())
             os.replace(tmp, path)
         except OSError as exc:
+            if tmp is not None:  # a full disk must not also leave a stray temp file behind
+                Path(tmp).unlink(missing_ok=True)
             raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
     def get_bytes(self, key: str) -> bytes:

@@ -16,6 +16,19 @@ def test_local_put_is_atomic_and_listable(store):
     assert not [p for p in (store.root / "raw/a").iterdir() if p.name.startswith(".tmp-")]
 
 
+def test_failed_local_put_leaves_no_temp_file(store, monkeypatch):
+    store.put_bytes("raw/a/b.json", b"one")
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("likeness_watch.store.local.os.fsync", disk_full)
+    with pytest.raises(StoreError, match="No space left"):
+        store.put_bytes("raw/a/b.json", b"two")
+    assert sorted(p.name for p in (store.root / "raw/a").iterdir()) == ["b.json"]
+    assert store.get_bytes("raw/a/b.json") == b"one"
+
+
 def test_local_rejects_keys_escaping_the_root(store):
     with pytest.raises(StoreError, match="escapes"):
         store.put_bytes("../outside.txt", b"x")
