@@ -131,6 +131,8 @@ class HubClient:
         try:
             body = response.json()
         except (json.JSONDecodeError, requests.exceptions.JSONDecodeError) as exc:
+            if response.status_code >= 400:  # an accepted error status (e.g. an HTML 404 page): no body
+                return JsonResponse(response.status_code, None, dict(response.headers), response.links)
             raise MalformedResponse(
                 f"{self.hub}: non-JSON body from {response.url} "
                 f"({response.headers.get('Content-Type', '?')}): {_snippet(response.text)}"

@@ -119,6 +119,13 @@ def test_404_can_be_accepted_without_retry(scripted):
     assert response.status == 404 and len(script.seen) == 1
 
 
+def test_accepted_error_status_with_an_html_body_is_still_that_status(scripted):
+    script, base = scripted
+    script.responses = [(404, {"Content-Type": "text/html"}, b"<html>Not found</html>")]
+    response = client(base).get_json(base + "/models/7", ok=(404,))
+    assert (response.status, response.body) == (404, None)
+
+
 def test_malformed_json_is_a_distinct_error(scripted):
     script, base = scripted
     script.responses = [(200, {"Content-Type": "text/html"}, b"<html>Just a moment...</html>")]
