@@ -2,9 +2,10 @@
 
 The lake holds Civitai and Hugging Face records shaped like the APIs (hub-apis.md), written with
 the real PartitionWriter: a takedown followed by a 404, a re-upload of the same file on the other
-hub, schema drift, an envelope without id, a partition left without manifest (invisible) and,
-later, a re-crawled day, a new day and a quarantined day. Three dbt builds run in this module
-(full local, incremental local, full S3 through the CLI), each shared by the tests that read it.
+hub, schema drift, an envelope without id, a model seen only as a 404 (no record), a partition
+left without manifest (invisible) and, later, a re-crawled day, a new day and a quarantined day.
+Three dbt builds run in this module (full local, incremental local, full S3 through the CLI),
+each shared by the tests that read it.
 """
 
 from __future__ import annotations
@@ -192,7 +193,16 @@ def write_lake(store: ObjectStore) -> None:
             envelope(civitai, 103, with_new_version(haeun_day2, SHA_HAEUN_V2), via="refresh"),
         ],
     )
-    write_partition(store, civitai, D3, [envelope(civitai, 101, None, 404, via="refresh")])
+    write_partition(
+        store,
+        civitai,
+        D3,
+        [
+            envelope(civitai, 101, None, 404, via="refresh"),
+            # tracked by the crawler, but the lake holds no record of it (e.g. a quarantined day)
+            envelope(civitai, 105, None, 404, via="refresh"),
+        ],
+    )
     write_partition(
         store,
         "huggingface",
@@ -303,9 +313,23 @@ def second(first, local_settings) -> Built:
             envelope(
                 "civitai", 103, civitai_model(103, *HAEUN, SHA_HAEUN, 70, mode="TakenDown"), via="refresh"
             ),
+            # seen only as a 404 so far: now the hub serves its record
+            envelope(
+                "civitai",
+                105,
+                civitai_model(105, "Watercolor Landscapes", ["style", "landscape"], "55" * 32, 3),
+                via="refresh",
+            ),
+            envelope("civitai", 110, None, 404, via="refresh"),
         ],
     )
     quarantined = read_manifest(store, "civitai", D5)
+    # a Python temp table as the incremental builds before the post-hook left them behind
+    con = duckdb.connect(str(local_settings.warehouse))
+    try:
+        con.execute("create table main.int_models__classified__dbt_tmp20250101000000000000 (hub varchar)")
+    finally:
+        con.close()
     store.put_bytes(
         manifest_key("civitai", D5),
         replace(
@@ -393,6 +417,25 @@ def test_dim_model_lifecycle_and_likeness(first):
     assert one(first.warehouse, "select base_model_family from dim_model where model_id = '103'") == "SDXL"
 
 
+def test_model_seen_only_as_a_tombstone_is_classified_no_record(first):
+    rows = query(
+        first.warehouse,
+        "select model_id, status, first_seen, last_seen, name, is_likeness, likeness_reasons, "
+        "classifier_version from dim_model where hub = 'civitai' and model_id in ('101', '105') order by 1",
+    )
+    removed, unrecorded = rows
+    assert unrecorded[:6] == ("105", "removed", D3, None, None, False)
+    assert unrecorded[6] == ["no_record"] and unrecorded[7]
+    assert removed[5] is True and "no_record" not in removed[6], "a record seen once keeps its decision"
+    assert (
+        one(
+            first.warehouse,
+            "select count(*) from dim_model where is_likeness is null or classifier_version is null",
+        )
+        == 0
+    ), "the marts gate requires a decision for every model"
+
+
 def test_likeness_daily_flows(first):
     rows = query(
         first.warehouse,
@@ -442,7 +485,7 @@ def test_incremental_build_reads_only_new_and_recrawled_partitions(first, second
     result = second.result
     assert [(p.hub, p.dt, p.rows) for p in result.loaded] == [
         ("civitai", "2025-05-01", 2),
-        ("civitai", "2025-05-04", 2),
+        ("civitai", "2025-05-04", 4),
     ]
     before = dict(
         query(first.warehouse, "select dt::varchar, any_value(load_id) from fct_model_daily group by dt")
@@ -478,6 +521,37 @@ def test_status_history_continues_and_survives_a_recrawl(second):
     ]
 
 
+def test_no_record_decision_gives_way_to_the_record(second):
+    rows = query(
+        second.warehouse,
+        "select d.model_id, d.name, d.last_seen, d.is_likeness, d.likeness_reasons, c.attributes_hash "
+        "from dim_model as d join intermediate.int_models__classified as c using (hub, model_id) "
+        "where d.hub = 'civitai' and d.model_id in ('105', '110') order by 1",
+    )
+    recorded, unrecorded = rows
+    assert recorded[:4] == ("105", "Watercolor Landscapes", D4, False)
+    assert "no_record" not in recorded[4] and recorded[5] is not None
+    assert unrecorded[2:] == (None, False, ["no_record"], None)
+    assert (
+        one(
+            second.warehouse,
+            "select count(*) from dim_model where is_likeness is null or classifier_version is null",
+        )
+        == 0
+    )
+
+
+def test_incremental_builds_leave_no_python_temp_tables(second):
+    assert (
+        query(
+            second.warehouse,
+            "select table_schema, table_name from information_schema.tables "
+            "where table_name like '%dbt_tmp%'",
+        )
+        == []
+    )
+
+
 def test_quarantined_day_is_dropped(second):
     result = second.result
     assert one(result.warehouse, "select count(*) from fct_model_daily where dt = '2025-05-05'") == 0
@@ -498,7 +572,7 @@ def test_new_day_flows_into_the_marts(second):
     )[0]
     assert row[0] is True and row[1] == D4
     assert one(result.warehouse, "select count(*) from intermediate.int_models__classified") == one(
-        result.warehouse, "select count(*) from intermediate.int_models__latest"
+        result.warehouse, "select count(*) from dim_model"
     )
 
 
@@ -528,4 +602,4 @@ def s3_build(moto_endpoint, tmp_path_factory) -> Path:
 def test_s3_store_reads_the_same_committed_records(first, s3_build):
     sql = "select * exclude (run_id, loaded_at, load_id) from fct_model_daily order by hub, model_id, dt"
     assert query(s3_build, sql) == query(first.warehouse, sql)
-    assert one(s3_build, "select count(*) from fct_model_daily") == 10
+    assert one(s3_build, "select count(*) from fct_model_daily") == 11

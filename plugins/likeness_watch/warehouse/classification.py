@@ -3,6 +3,11 @@
 The dbt Python model ``int_models__classified`` streams models through ``classify_frame`` in
 batches, so memory stays flat however many models need (re)classifying. The output schema is
 pinned here: the marts rely on these columns and types even when a batch is empty.
+
+Every observed model gets a decision, also one the hub never served a record of (observed only
+as tombstones: a 404 from a refresh or gap probe whose record the lake does not hold). With no
+attributes to decide on it is not a likeness model, with the reason code ``no_record``; its
+``attributes_hash`` is null, so the record, once one arrives, is classified in its place.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ BATCH_ROWS = 20_000
 """Models per classifier call: bounds memory (descriptions can be long) at a negligible cost."""
 PASSTHROUGH = "attributes_hash"
 """Hash of the classifier inputs, kept beside each decision to know when to reclassify."""
+NO_RECORD = "no_record"
+"""Reason code of a model observed only without a record: nothing to decide on, not a likeness model."""
 
 CLASSIFIED_SCHEMA = pa.schema(
     [
@@ -61,23 +68,55 @@ def classify_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     decided = decided.merge(frame[[*KEYS, PASSTHROUGH]], on=list(KEYS), how="inner", validate="one_to_one")
     if len(decided) != len(frame):
         raise ValueError(f"classifier returned {len(decided)} decisions for {len(frame)} models")
+    no_record = decided[PASSTHROUGH].isna()
+    if no_record.any():
+        decided["is_likeness"] = decided["is_likeness"].where(~no_record, False)
+        decided["likeness_reasons"] = [
+            [NO_RECORD] if missing else reasons
+            for missing, reasons in zip(no_record, decided["likeness_reasons"], strict=True)
+        ]
     return pa.RecordBatch.from_pandas(
         decided[CLASSIFIED_SCHEMA.names], schema=CLASSIFIED_SCHEMA, preserve_index=False
     )
 
 
-def pending_models(
-    latest: duckdb.DuckDBPyRelation, decided: duckdb.DuckDBPyRelation | None = None
+def unrecorded_models(
+    latest: duckdb.DuckDBPyRelation, observed: duckdb.DuckDBPyRelation
 ) -> duckdb.DuckDBPyRelation:
-    """Classifier inputs of the models in ``latest`` that have no decision for their current
-    inputs; ``decided`` holds (hub, model_id, attributes_hash) of the current version's decisions."""
-    todo = latest.select(", ".join([*CLASSIFIER_INPUT, PASSTHROUGH])).set_alias("latest")
+    """Classifier inputs of the models in ``observed`` (hub, model_id) that ``latest`` holds no
+    record of: the keys, every input and ``attributes_hash`` null (typed as in ``latest``)."""
+    keys = observed.select("hub, model_id").distinct().set_alias("observed")
+    joined = keys.join(
+        latest.set_alias("latest"),
+        "observed.hub = latest.hub and observed.model_id = latest.model_id",
+        how="left",
+    )
+    columns = [f"latest.{column}" for column in (*CLASSIFIER_INPUT[2:], PASSTHROUGH)]
+    return joined.filter("latest.model_id is null").select(
+        ", ".join(["observed.hub as hub", "observed.model_id as model_id", *columns])
+    )
+
+
+def pending_models(
+    latest: duckdb.DuckDBPyRelation,
+    decided: duckdb.DuckDBPyRelation | None = None,
+    observed: duckdb.DuckDBPyRelation | None = None,
+) -> duckdb.DuckDBPyRelation:
+    """Classifier inputs of the models that have no decision for their current inputs: those of
+    ``latest`` and, with ``observed`` (hub, model_id of every observed model), those never seen
+    with a record (``unrecorded_models``). ``decided`` holds (hub, model_id, attributes_hash) of
+    the current version's decisions; a ``no_record`` decision (null hash) stands until a record
+    arrives."""
+    todo = latest.select(", ".join([*CLASSIFIER_INPUT, PASSTHROUGH]))
+    if observed is not None:
+        todo = todo.union(unrecorded_models(latest, observed))
+    todo = todo.set_alias("latest")
     if decided is None:
         return todo
     return todo.join(
         decided.set_alias("decided"),
         "latest.hub = decided.hub and latest.model_id = decided.model_id"
-        " and latest.attributes_hash = decided.attributes_hash",
+        " and latest.attributes_hash is not distinct from decided.attributes_hash",
         how="anti",
     )
 
@@ -104,7 +143,11 @@ def classify_batches(batches: Iterable[pa.RecordBatch]) -> pa.RecordBatchReader:
 
 
 def classify_pending(
-    latest: duckdb.DuckDBPyRelation, decided: duckdb.DuckDBPyRelation | None, batch_rows: int = BATCH_ROWS
+    latest: duckdb.DuckDBPyRelation,
+    decided: duckdb.DuckDBPyRelation | None,
+    observed: duckdb.DuckDBPyRelation | None = None,
+    batch_rows: int = BATCH_ROWS,
 ) -> pa.RecordBatchReader:
-    """Decisions for the models of ``latest`` that need one, read ``batch_rows`` at a time."""
-    return classify_batches(pending_models(latest, decided).to_arrow_reader(batch_rows))
+    """Decisions for the models of ``latest`` (and of ``observed`` without a record) that need
+    one, read ``batch_rows`` at a time."""
+    return classify_batches(pending_models(latest, decided, observed).to_arrow_reader(batch_rows))

@@ -8,6 +8,7 @@ import pytest
 
 from likeness_watch.warehouse.classification import (
     CLASSIFIED_SCHEMA,
+    NO_RECORD,
     classify_batch,
     classify_batches,
     input_frame,
@@ -130,8 +131,8 @@ def test_batches_stream_lazily_with_the_pinned_schema(seen):
     assert classify_batches(iter([])).read_all().schema == CLASSIFIED_SCHEMA
 
 
-def test_pending_models_are_those_without_a_decision_for_their_current_inputs():
-    con = duckdb.connect()
+def _latest(con: duckdb.DuckDBPyConnection) -> None:
+    """A table shaped like int_models__latest with three models."""
     con.execute(
         "create table latest as select * from (values "
         "('civitai', '1', 'same'), ('civitai', '2', 'changed'), ('civitai', '3', 'new')) "
@@ -144,6 +145,11 @@ def test_pending_models_are_those_without_a_decision_for_their_current_inputs():
     for column in ("poi", "nsfw"):
         con.execute(f"alter table latest add column {column} boolean")
     con.execute("alter table latest add column nsfw_level integer")
+
+
+def test_pending_models_are_those_without_a_decision_for_their_current_inputs():
+    con = duckdb.connect()
+    _latest(con)
     decided = con.sql(
         "select * from (values ('civitai', '1', 'same'), ('civitai', '2', 'old')) "
         "t(hub, model_id, attributes_hash)"
@@ -152,3 +158,47 @@ def test_pending_models_are_those_without_a_decision_for_their_current_inputs():
     todo = pending_models(con.table("latest"), decided)
     assert sorted(row[1] for row in todo.fetchall()) == ["2", "3"]
     assert len(pending_models(con.table("latest")).fetchall()) == 3
+
+
+def test_models_observed_without_a_record_are_pending_until_decided():
+    con = duckdb.connect()
+    _latest(con)
+    observed = con.sql(
+        "select * from (values ('civitai', '1'), ('civitai', '9'), ('civitai', '9'), ('huggingface', 'a/b')) "
+        "t(hub, model_id)"
+    )
+    todo = pending_models(con.table("latest"), None, observed)
+    rows = {row[1]: row for row in todo.fetchall()}
+    assert sorted(rows) == ["1", "2", "3", "9", "a/b"], "one row per model, recorded or not"
+    assert rows["9"][0] == "civitai" and set(rows["9"][2:]) == {None}, "no inputs, no attributes_hash"
+    assert dict(zip(todo.columns, todo.types, strict=True))["tags"] == "VARCHAR[]"
+
+    decided = con.sql(
+        "select * from (values ('civitai', '1', 'same'), ('civitai', '2', 'changed'), "
+        "('civitai', '3', 'new'), ('civitai', '9', null)) t(hub, model_id, attributes_hash)"
+    )
+    assert [row[1] for row in pending_models(con.table("latest"), decided, observed).fetchall()] == ["a/b"]
+    # the record arrives: the no_record decision (null hash) no longer matches
+    con.execute("insert into latest (hub, model_id, attributes_hash) values ('civitai', '9', 'first')")
+    pending = pending_models(con.table("latest"), decided, observed).fetchall()
+    assert sorted((row[1], row[-1]) for row in pending) == [("9", "first"), ("a/b", None)]
+
+
+def test_a_model_without_record_is_not_a_likeness_model_with_reason_no_record(seen):
+    batch = _batch(
+        [
+            {
+                "hub": "civitai",
+                "model_id": "1",
+                "name": "Jane Doe LoRA",
+                "tags": ["celebrity"],
+                "attributes_hash": "h1",
+            },
+            {"hub": "civitai", "model_id": "2"},
+        ]
+    )
+    by_key = {row["model_id"]: row for row in classify_batch(batch).to_pylist()}
+    assert by_key["2"]["is_likeness"] is False
+    assert by_key["2"]["likeness_reasons"] == [NO_RECORD]
+    assert by_key["2"]["classifier_version"] == "test-1" and by_key["2"]["attributes_hash"] is None
+    assert by_key["1"]["is_likeness"] is True and by_key["1"]["likeness_reasons"] == ["tag:celebrity"]
