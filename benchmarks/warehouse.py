@@ -86,8 +86,8 @@ select
         when $sweep then 'sweep'
         else 'refresh'
     end as via,
-    m.hub = 'civitai' and m.is_likeness and m.banned and $day = $ban_day as taken_down,
-    m.hub = 'civitai' and m.is_likeness and m.banned and $day = $ban_day + 1 as gone
+    m.hub = 'civitai' and m.is_likeness and m.banned and m.created_day <= $ban_day and $day = $ban_day as taken_down,
+    m.hub = 'civitai' and m.is_likeness and m.banned and m.created_day <= $ban_day and $day = $ban_day + 1 as gone
 from models as m
 where m.hub = $hub
     and m.created_day <= $day
@@ -95,9 +95,9 @@ where m.hub = $hub
         m.created_day = $day
         or $sweep
         or hash(m.i * 7919 + $day) % 200 = 0
-        or (m.hub = 'civitai' and m.is_likeness and m.banned and $day in ($ban_day, $ban_day + 1))
+        or (m.hub = 'civitai' and m.is_likeness and m.banned and m.created_day <= $ban_day and $day in ($ban_day, $ban_day + 1))
     )
-    and not (m.hub = 'civitai' and m.is_likeness and m.banned and $day > $ban_day + 1)
+    and not (m.hub = 'civitai' and m.is_likeness and m.banned and m.created_day <= $ban_day and $day > $ban_day + 1)
 """
 
 CIVITAI_RECORD = """
