@@ -79,25 +79,32 @@ from base
 # One row per model in the (hub, day) partition: new models, refreshed models, the ban, the 404s
 # that follow it, and on sweep days every live model.
 MEMBERS_SQL = """
+with members as (
+    select
+        *,
+        -- only models that exist on the ban day are banned
+        hub = 'civitai' and is_likeness and banned and created_day <= $ban_day as ban_target
+    from models
+)
 select
-    m.*,
+    m.* exclude (ban_target),
     case
         when m.created_day = $day then 'listing'
         when $sweep then 'sweep'
         else 'refresh'
     end as via,
-    m.hub = 'civitai' and m.is_likeness and m.banned and m.created_day <= $ban_day and $day = $ban_day as taken_down,
-    m.hub = 'civitai' and m.is_likeness and m.banned and m.created_day <= $ban_day and $day = $ban_day + 1 as gone
-from models as m
+    m.ban_target and $day = $ban_day as taken_down,
+    m.ban_target and $day = $ban_day + 1 as gone
+from members as m
 where m.hub = $hub
     and m.created_day <= $day
     and (
         m.created_day = $day
         or $sweep
         or hash(m.i * 7919 + $day) % 200 = 0
-        or (m.hub = 'civitai' and m.is_likeness and m.banned and m.created_day <= $ban_day and $day in ($ban_day, $ban_day + 1))
+        or (m.ban_target and $day in ($ban_day, $ban_day + 1))
     )
-    and not (m.hub = 'civitai' and m.is_likeness and m.banned and m.created_day <= $ban_day and $day > $ban_day + 1)
+    and not (m.ban_target and $day > $ban_day + 1)
 """
 
 CIVITAI_RECORD = """
