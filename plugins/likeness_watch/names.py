@@ -1,17 +1,20 @@
 """Name keys that survive how people are written on model hubs.
 
-"Zoë Álvarez", "zoe_alvarez", "ZoeAlvarez LoRA", "Álvarez Zoë" (family name first) and
-"Зоя Альварес" must meet the same person. A key is built by transliterating to ASCII
-(``text_unidecode``, already installed with Airflow; it also drops diacritics), splitting camel
-case, dropping punctuation, lower-casing and folding common transliteration variants (both sides
-of a comparison are folded alike). Matching is on whole tokens, so "Ann" never matches inside
-"Joanna".
+"Zoë Álvarez", "zoe_alvarez", "ZoeAlvarez LoRA", "zoealvarez" and "Álvarez Zoë" (family name
+first) meet the same person, and "Zoya Alvarez", "Zoia Alvarez" and "Зоя Альварес" (romanised
+"Zoia") meet each other. A key is built by transliterating to ASCII (``text_unidecode``, already
+installed with Airflow; it also drops diacritics), splitting camel case, dropping punctuation,
+lower-casing and folding common transliteration variants (both sides of a comparison are folded
+alike). Folding cannot guess every romanisation: "Зоя" does not meet "Zoë" (that takes the name
+in its original script as a watchlist alias). Matching is on whole tokens, so "Ann" never
+matches inside "Joanna".
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from text_unidecode import unidecode
@@ -38,14 +41,19 @@ MIN_JOINED_LENGTH = 6
 """A name written without spaces ("emmastone") is matched only if it is at least this long."""
 
 
+def _words(text: str | None) -> list[str]:
+    """ASCII, lower-case words before folding."""
+    if not text:
+        return []
+    ascii_text = _CAMEL.sub(" ", unidecode(unicodedata.normalize("NFKC", text))).lower()
+    return [word for word in _NON_ALNUM.split(_APOSTROPHES.sub("", ascii_text)) if word]
+
+
 @lru_cache(maxsize=1 << 16)
 def tokens(text: str | None) -> tuple[str, ...]:
-    """ASCII, lower-case word tokens of a hub or watchlist string (cached: target names and
-    trigger words repeat across thousands of models)."""
-    if not text:
-        return ()
-    ascii_text = _CAMEL.sub(" ", unidecode(unicodedata.normalize("NFKC", text))).lower()
-    return tuple(_fold(token) for token in _NON_ALNUM.split(_APOSTROPHES.sub("", ascii_text)) if token)
+    """ASCII, lower-case, folded word tokens of a hub or watchlist string (cached: target names
+    and trigger words repeat across thousands of models)."""
+    return tuple(_fold(word) for word in _words(text))
 
 
 def _fold(token: str) -> str:
@@ -64,13 +72,37 @@ def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
     return any(haystack[i : i + width] == needle for i in range(len(haystack) - width + 1))
 
 
-def lookup_keys(name_tokens: tuple[str, ...]) -> set[str]:
+@dataclass(frozen=True)
+class NameForm:
+    """A person's name (or alias) as matched: its folded tokens, and the one-word forms a text
+    may write it as ("sarahconnor", "connorsarah")."""
+
+    tokens: tuple[str, ...]
+    joined: frozenset[str]
+
+
+def name_form(text: str | None) -> NameForm:
+    """The match form of a watchlist name.
+
+    A one-word text is folded as one word, which is not the same as folding its parts: "Sarah
+    Connor" folds to ``sara conor`` but "sarahconnor" to ``sarahconor`` (the ``h`` is no longer
+    final), "Philip Hansen" to ``filip hansen`` but "philiphansen" to ``filifansen`` (a ``ph``
+    across the join). So each rotation of the words is joined both ways: folded tokens joined,
+    and raw words joined then folded. Forms shorter than ``MIN_JOINED_LENGTH`` are not trusted.
+    """
+    words = _words(text)
+    folded = tuple(_fold(word) for word in words)
+    joined: set[str] = set()
+    if len(words) > 1:
+        for raw, order in zip(_rotations(tuple(words)), _rotations(folded), strict=True):
+            joined |= {"".join(order), _fold("".join(raw))}
+    return NameForm(folded, frozenset(form for form in joined if len(form) >= MIN_JOINED_LENGTH))
+
+
+def lookup_keys(name: NameForm) -> set[str]:
     """Tokens at least one of which any text naming the person must contain: its own tokens
-    (spaced forms) and its joined rotations (one-word forms)."""
-    keys = set(name_tokens)
-    if len(name_tokens) > 1:
-        keys |= {"".join(order) for order in _rotations(name_tokens)}
-    return keys
+    (spaced forms) and its one-word forms."""
+    return set(name.tokens) | name.joined
 
 
 def _rotations(name_tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -78,14 +110,10 @@ def _rotations(name_tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [name_tokens[i:] + name_tokens[:i] for i in range(len(name_tokens))]
 
 
-def mentions(text_tokens: tuple[str, ...], name_tokens: tuple[str, ...]) -> bool:
+def mentions(text_tokens: tuple[str, ...], name: NameForm) -> bool:
     """Whether a tokenised text names a person, in any rotation of the name, spaced or joined."""
-    if not name_tokens or not text_tokens:
+    if not name.tokens or not text_tokens:
         return False
-    for order in _rotations(name_tokens):
-        if _contains(text_tokens, order):
-            return True
-        joined = "".join(order)
-        if len(order) > 1 and len(joined) >= MIN_JOINED_LENGTH and joined in text_tokens:
-            return True
-    return False
+    if any(_contains(text_tokens, order) for order in _rotations(name.tokens)):
+        return True
+    return any(form in text_tokens for form in name.joined)

@@ -25,7 +25,10 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
 from likeness_watch.alerts import run_alerts
+from likeness_watch.alerts.channels.config import channels_from_settings
+from likeness_watch.alerts.channels.slack import SlackChannel
 from likeness_watch.alerts.channels.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
+from likeness_watch.alerts.command import summary
 from likeness_watch.alerts.run import run_alerts_range
 from likeness_watch.cli import main
 from likeness_watch.raw import PartitionWriter
@@ -186,11 +189,20 @@ def test_every_channel_receives_escaped_signed_alerts(world, channels_env, http_
     assert outbox == sorted(f"{a.alert_id}.json" for a in alerts)
 
 
+def fast_channels(settings: Settings) -> dict:
+    """The configured channels, Slack without in-run retries (keeps the backoff tests fast)."""
+    channels = channels_from_settings(settings)
+    assert settings.slack_webhook_url is not None
+    channels["slack"] = SlackChannel(settings.slack_webhook_url, retries=0)
+    return channels
+
+
 def test_failing_channel_does_not_block_others_and_is_retried_after_backoff(
     world, channels_env, http_receiver, smtp_sink, caplog
 ):
-    http_receiver.status["/slack"] = 403  # a revoked Slack webhook
-    first = run_alerts_range(Settings(), DAY, DAY, now=T0)
+    http_receiver.status["/slack"] = 503  # Slack down for a while
+    channels = fast_channels(Settings())
+    first = run_alerts_range(Settings(), DAY, DAY, now=T0, channels=channels)
     n = len(first.alerts)
     assert first.delivery.delivered == {"webhook": n, "email": n}
     assert first.delivery.failed == {"slack": n}
@@ -201,21 +213,44 @@ def test_failing_channel_does_not_block_others_and_is_retried_after_backoff(
         "select distinct status, last_error from alert_deliveries where channel = 'slack'"
     ).fetchall()
     con.close()
-    assert errors == [("failed", "HTTP 403: invalid_token")]
+    assert errors == [("failed", "HTTP 503: invalid_token")]
     assert "XXXXSECRET" not in caplog.text
 
-    rerun = run_alerts_range(Settings(), DAY, DAY, now=T0 + timedelta(minutes=1))
+    rerun = run_alerts_range(Settings(), DAY, DAY, now=T0 + timedelta(minutes=1), channels=channels)
     assert rerun.new == [] and rerun.delivery.delivered == {} and rerun.delivery.failed == {}
     assert len(smtp_sink[0].messages) == n and len(posts(http_receiver, "/hook")) == n
 
     http_receiver.status["/slack"] = 200
-    later = run_alerts_range(Settings(), DAY, DAY, now=T0 + timedelta(minutes=6))
+    later = run_alerts_range(Settings(), DAY, DAY, now=T0 + timedelta(minutes=6), channels=channels)
     assert later.delivery.delivered == {"slack": n}
     assert len(posts(http_receiver, "/slack")) == n
     assert len(smtp_sink[0].messages) == n and len(posts(http_receiver, "/hook")) == n
 
-    again = run_alerts_range(Settings(), DAY, DAY, now=T0 + timedelta(hours=1))
+    again = run_alerts_range(Settings(), DAY, DAY, now=T0 + timedelta(hours=1), channels=channels)
     assert again.delivery.delivered == {} and len(http_receiver.requests) == 3 * n
+
+
+def test_a_message_slack_refuses_is_recorded_as_rejected_and_not_retried(
+    world, channels_env, http_receiver, smtp_sink
+):
+    http_receiver.status["/slack"] = 400  # e.g. invalid_blocks: sending it again cannot help
+    first = run_alerts_range(Settings(), DAY, DAY, now=T0)
+    n = len(first.alerts)
+    assert first.delivery.rejected == {"slack": n} and first.delivery.failed == {}
+    assert first.delivery.delivered == {"webhook": n, "email": n}
+    assert len(posts(http_receiver, "/slack", ok_only=False)) == n  # one attempt each, no in-run retry
+    con = duckdb.connect(str(Settings().warehouse), read_only=True)
+    rows = con.execute(
+        "select distinct status, attempts, last_error, next_attempt_at from alert_deliveries "
+        "where channel = 'slack'"
+    ).fetchall()
+    con.close()
+    assert rows == [("rejected", 1, "HTTP 400: invalid_token", None)]
+    assert f"Rejected (not retried): slack {n}." in summary(first, dry_run=False, suppressed=False)
+
+    later = run_alerts_range(Settings(), DAY, DAY, now=T0 + timedelta(days=2))
+    assert later.delivery.rejected == {} and later.delivery.failed == {}
+    assert len(posts(http_receiver, "/slack", ok_only=False)) == n
 
 
 def test_transient_server_error_is_retried_within_the_run(world, channels_env, http_receiver):
@@ -270,3 +305,11 @@ def test_cli_user_errors_are_one_line(tmp_path, world, monkeypatch):
     assert (
         bad_route.exit_code == 1 and "bad route" in bad_route.output and "Traceback" not in bad_route.output
     )
+
+
+def test_cli_reports_a_broken_watchlist_row_in_one_line(world):
+    Path(Settings().watchlist).write_text("name,aliases\nMarisol Quenby,\nLee, Min,Lee Min\n")
+    result = CliRunner().invoke(main, ["alert", "--date", DAY.isoformat(), "--dry-run"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.count("\n") == 1
+    assert str(Settings().watchlist) in result.output and "line 3" in result.output

@@ -49,15 +49,21 @@ def write_outbox(window: dict[str, Any]) -> int:
 
 
 def deliver(window: dict[str, Any]) -> dict[str, Any]:
-    """Send due deliveries; raise (after recording every outcome) when any failed, so the run
-    shows red while the failed deliveries wait, pending, for the next run's retry."""
+    """Send due deliveries; raise (after recording every outcome) when any failed or was
+    rejected, so the run shows red while failed deliveries wait for the next run's retry (rejected
+    ones are not retried: their ``last_error`` in ``alert_deliveries`` says why)."""
     if window["suppress_delivery"]:
-        return {"delivered": {}, "failed": {}}
+        return {"delivered": {}, "failed": {}, "rejected": {}}
     settings = Settings()
     report = run.deliver(channels_from_connections(settings), settings, run.utc_now())
-    outcome = {"delivered": dict(report.delivered), "failed": dict(report.failed)}
-    if report.failed:
+    outcome = {
+        "delivered": dict(report.delivered),
+        "failed": dict(report.failed),
+        "rejected": dict(report.rejected),
+    }
+    if report.failed or report.rejected:
         raise RuntimeError(
-            f"alert deliveries failed (retried with backoff next run): {outcome}; {report.errors[:5]}"
+            f"alert deliveries failed (retried with backoff next run) or were rejected (not retried): "
+            f"{outcome}; {report.errors[:5]}"
         )
     return outcome

@@ -10,7 +10,7 @@ from datetime import datetime
 import duckdb
 
 from likeness_watch.alerts import history
-from likeness_watch.alerts.channels.base import Channel, DeliveryError
+from likeness_watch.alerts.channels.base import Channel, DeliveryError, DeliveryRejected
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 class DeliveryReport:
     delivered: Counter[str] = field(default_factory=Counter)
     failed: Counter[str] = field(default_factory=Counter)
+    """Failed now, retried with backoff by later runs."""
+    rejected: Counter[str] = field(default_factory=Counter)
+    """Refused by the receiver for good (e.g. HTTP 400): recorded, never retried."""
     errors: list[str] = field(default_factory=list)
 
 
@@ -30,6 +33,13 @@ def deliver_due(
     for item in history.due(con, channels, now):
         try:
             channels[item.channel].send(item.alert, now)
+        except DeliveryRejected as exc:
+            error = str(exc)
+            history.mark_rejected(con, item.alert.alert_id, item.channel, item.attempts + 1, error)
+            report.rejected[item.channel] += 1
+            report.errors.append(f"{item.channel} {item.alert.alert_id}: {error} (rejected, not retried)")
+            log.error("%s rejected alert %s for good: %s", item.channel, item.alert.alert_id, error)
+            continue
         except DeliveryError as exc:
             error = str(exc)
         except Exception as exc:  # a channel bug must not stop the other deliveries

@@ -268,7 +268,12 @@ def cluster_alerts(likeness: pd.DataFrame, day: date, config: DetectionConfig) -
     """Several models of one target *published* within the window, as known to the crawl of
     ``day``: fires on the day the count reaches the threshold (not on every later day of the same
     campaign, and not for years of backlog found by a hub's first crawl). ``likeness``: usable
-    likeness models with a known ``target_key``."""
+    likeness models with a known ``target_key``.
+
+    The alert is about the person across hubs: its hub is always ``all`` (the hubs seen are in
+    ``details``), so a late partition of another hub cannot change what the alert is about. It
+    can move the threshold day earlier, though: the history then recognises the same campaign on
+    the same person (``history.record``'s ``repeat_windows``, ``cluster_window_days``)."""
     minimum, width, end = config.cluster_min_models, config.cluster_window_days, day.toordinal()
     today = _window_counts(likeness, end, width)
     yesterday = _window_counts(likeness, end - 1, width)
@@ -282,7 +287,7 @@ def cluster_alerts(likeness: pd.DataFrame, day: date, config: DetectionConfig) -
         alerts.append(
             Alert(
                 kind=TARGET_CLUSTER,
-                hub=hubs[0] if len(hubs) == 1 else ALL_HUBS,
+                hub=ALL_HUBS,
                 day=day,
                 severity="high" if nsfw else "medium",
                 title=f"{len(group)} new likeness models of {display} within {width} days",
@@ -319,13 +324,13 @@ def watchlist_alerts(
     watched person."""
     if new.empty or not watchlist.people:
         return []
-    hits: dict[str, list[int]] = {}
+    hits: dict[str, dict[int, None]] = {}  # name → positions, each once (a name may be listed twice)
     for position, row in enumerate(new.to_dict("records")):
         for person in watchlist.named_in([tokens(text) for text in _model_texts(row)]):
-            hits.setdefault(person.name, []).append(position)
+            hits.setdefault(person.name, {})[position] = None
     alerts = []
     for name, positions in hits.items():
-        for hub, group in new.iloc[positions].groupby("hub"):
+        for hub, group in new.iloc[list(positions)].groupby("hub"):
             alerts.append(
                 Alert(
                     kind=WATCHLIST_MATCH,

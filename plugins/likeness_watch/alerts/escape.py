@@ -28,8 +28,10 @@ def plain(text: object, limit: int | None = None) -> str:
 
 
 def header(text: object, limit: int = 200) -> str:
-    """A safe e-mail header value: one line (no CR/LF, so no header injection), bounded length."""
-    return plain(text, limit)
+    """A safe e-mail header value: one line (no CR/LF, so no header injection), bounded length,
+    and no ``=?`` (the e-mail library would decode an RFC 2047 word such as ``=?utf-8?q?=0D=0A?=``
+    back into CR/LF: CVE-2024-6923, fixed only in Python 3.11.10 and 3.12.5)."""
+    return plain(text, limit).replace("=?", "= ?")
 
 
 def html_text(text: object) -> str:
@@ -37,19 +39,26 @@ def html_text(text: object) -> str:
     return html.escape(plain(text), quote=True)
 
 
-def slack_text(text: object) -> str:
+def slack_text(text: object, limit: int | None = None) -> str:
     """Text inside Slack mrkdwn: ``& < >`` escaped as Slack documents, which also disarms
-    ``<!channel>``, ``<!here>``, ``<@U…>`` and ``<url|label>``; bare ``@channel`` gets a word joiner."""
-    escaped = plain(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    ``<!channel>``, ``<!here>``, ``<@U…>`` and ``<url|label>``; bare ``@channel`` gets a word joiner.
+
+    ``limit`` cuts the printable text *before* escaping (escaping lengthens it, up to 5×, and
+    cutting after could split an entity)."""
+    escaped = plain(text, limit).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _BROADCASTS.sub(lambda m: "@" + _WORD_JOINER + m.group(1), escaped)
 
 
-def slack_link(url: str | None, label: object) -> str:
-    """A Slack link ``<url|label>``; the label may not contain ``|`` (it would end the URL part)."""
-    text = slack_text(label).replace("|", "\u2223")
+def slack_link(url: str | None, label: object, limit: int | None = None) -> str:
+    """A Slack link ``<url|label>`` (``limit``: of the label, as in ``slack_text``).
+
+    The label may not contain ``|`` (it would end the URL part). In the URL ``& < >`` are
+    escaped the way Slack documents (``&`` as ``&amp;``, which Slack turns back into ``&``, so every
+    query parameter survives), ``< > |`` and anything unusual percent-encoded."""
+    text = slack_text(label, limit).replace("|", "\u2223")
     if not url:
         return text
-    return f"<{quote(plain(url), safe=':/._-~%+=?#')}|{text}>"
+    return f"<{quote(plain(url), safe=':/._-~%+=?#&').replace('&', '&amp;')}|{text}>"
 
 
 def safe_url(url: str | None) -> str | None:

@@ -2,16 +2,18 @@
 
 ``alerts`` has one row per alert id (an id is recorded once, whatever reruns or backfills do);
 ``alert_deliveries`` one row per (alert, channel) with ``pending`` → ``delivered``, or ``failed``
-(last attempt failed; retried after ``next_attempt_at``), or ``suppressed`` (recorded by a
-backfill that must not notify anyone). Both are created here, not by dbt, so a dbt rebuild of the
-marts never touches them; they are written only through the published warehouse's writer lock,
-and publishing a new warehouse carries them over (``likeness_watch.quality.publish``).
+(last attempt failed; retried after ``next_attempt_at``), or ``rejected`` (the receiver refused
+the message for good, e.g. HTTP 400: never retried, ``last_error`` says why), or ``suppressed``
+(recorded by a backfill that must not notify anyone). Both are created here, not by dbt, so a
+dbt rebuild of the marts never touches them; they are written only through the published
+warehouse's writer lock, and publishing a new warehouse carries them over
+(``likeness_watch.quality.publish``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -19,7 +21,7 @@ import duckdb
 
 from likeness_watch.alerts.model import Alert
 
-PENDING, DELIVERED, FAILED, SUPPRESSED = "pending", "delivered", "failed", "suppressed"
+PENDING, DELIVERED, FAILED, REJECTED, SUPPRESSED = "pending", "delivered", "failed", "rejected", "suppressed"
 TABLES = ("alerts", "alert_deliveries")
 RETRY_BASE = timedelta(minutes=5)
 RETRY_CAP = timedelta(hours=6)
@@ -77,18 +79,23 @@ def record(
     channels_for: Callable[[Alert], list[str]],
     now: datetime,
     suppress_delivery: bool = False,
+    repeat_windows: Mapping[str, int] | None = None,
 ) -> list[Alert]:
     """Insert alerts not seen before, with one delivery row per routed channel; return the new ones.
 
     Alerts already recorded are left alone: their deliveries were decided when first seen.
+    ``repeat_windows`` (kind → days): an alert of such a kind is not recorded either when one of
+    the same kind and subject is recorded for a day less than that many days away — the same
+    target cluster found again on another day (a late partition moved its threshold day).
     """
     ensure_tables(con)
+    windows = dict(repeat_windows or {})
     new = []
     con.execute("begin transaction")
     try:
         for alert in alerts:
             exists = con.execute("select 1 from alerts where alert_id = ?", [alert.alert_id]).fetchone()
-            if exists:
+            if exists or (alert.kind in windows and _repeats(con, alert, windows[alert.kind])):
                 continue
             con.execute(
                 "insert into alerts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -120,6 +127,16 @@ def record(
         con.execute("rollback")
         raise
     return new
+
+
+def _repeats(con: duckdb.DuckDBPyConnection, alert: Alert, window_days: int) -> bool:
+    """Whether an alert of the same kind and subject is recorded for a day within the window."""
+    found = con.execute(
+        "select 1 from alerts where kind = ? and subject = ? and abs(date_diff('day', day, ?::date)) < ? "
+        "limit 1",
+        [alert.kind, alert.subject, alert.day, window_days],
+    ).fetchone()
+    return found is not None
 
 
 def due(con: duckdb.DuckDBPyConnection, channels: Iterable[str], now: datetime) -> list[Due]:
@@ -160,6 +177,17 @@ def mark_failed(
         "update alert_deliveries set status = ?, attempts = ?, last_error = ?, next_attempt_at = ? "
         "where alert_id = ? and channel = ?",
         [FAILED, attempts, error[:500], now + retry_delay(attempts), alert_id, channel],
+    )
+
+
+def mark_rejected(
+    con: duckdb.DuckDBPyConnection, alert_id: str, channel: str, attempts: int, error: str
+) -> None:
+    """Record that the receiver refused the alert for good: never due again."""
+    con.execute(
+        "update alert_deliveries set status = ?, attempts = ?, last_error = ?, next_attempt_at = null "
+        "where alert_id = ? and channel = ?",
+        [REJECTED, attempts, error[:500], alert_id, channel],
     )
 
 

@@ -23,7 +23,8 @@ SEVERITIES = ("low", "medium", "high", "critical")
 """Ordered: routing rules such as ``@high`` mean "this severity or above"."""
 
 ALL_HUBS = "all"
-"""Hub value of alerts about all hubs together (overall spike, cross-hub target cluster)."""
+"""Hub value of alerts about all hubs together: the overall spike, and every target cluster (a
+person is targeted across hubs; which hubs the data shows so far must not change the id)."""
 
 
 def severity_rank(severity: str) -> int:

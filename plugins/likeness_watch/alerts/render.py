@@ -9,6 +9,11 @@ from __future__ import annotations
 from likeness_watch.alerts.escape import html_text, plain, safe_url
 from likeness_watch.alerts.model import Alert, ModelRef
 
+NAME_LIMIT = 120
+"""Characters of a model name shown (hub names are unbounded)."""
+TARGET_LIMIT = 80
+"""Characters of a target name shown."""
+
 
 def _number(value: float | None) -> str:
     if value is None:
@@ -16,7 +21,7 @@ def _number(value: float | None) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def _nsfw(model: ModelRef) -> str:
+def nsfw(model: ModelRef) -> str:
     if model.nsfw_intent is None:
         return "unknown"
     return "yes" if model.nsfw_intent else "no"
@@ -40,10 +45,10 @@ def facts(alert: Alert) -> list[tuple[str, str]]:
 
 def model_line(model: ModelRef) -> str:
     """One model as plain text (already made printable)."""
-    parts = [plain(model.name, 120), f"[{plain(model.hub)}]"]
+    parts = [plain(model.name, NAME_LIMIT), f"[{plain(model.hub)}]"]
     if model.target:
-        parts.append(f"target: {plain(model.target, 80)}")
-    parts.append(f"NSFW intent: {_nsfw(model)}")
+        parts.append(f"target: {plain(model.target, TARGET_LIMIT)}")
+    parts.append(f"NSFW intent: {nsfw(model)}")
     if model.url:
         parts.append(plain(model.url))
     return " · ".join(parts)
@@ -71,7 +76,7 @@ def html(alert: Alert) -> str:
         name = html_text(model.name)
         label = f'<a href="{html_text(url)}">{name}</a>' if url else name
         target = f" · target: {html_text(model.target)}" if model.target else ""
-        items.append(f"<li>{label} [{html_text(model.hub)}]{target} · NSFW intent: {_nsfw(model)}</li>")
+        items.append(f"<li>{label} [{html_text(model.hub)}]{target} · NSFW intent: {nsfw(model)}</li>")
     models = f"<h3>Top models</h3><ul>{''.join(items)}</ul>" if items else ""
     return (
         "<!doctype html><html><body>"

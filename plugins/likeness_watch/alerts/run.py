@@ -22,7 +22,7 @@ from likeness_watch.alerts.channels.outbox import write_outbox
 from likeness_watch.alerts.completeness import read_completeness
 from likeness_watch.alerts.delivery import DeliveryReport, deliver_due
 from likeness_watch.alerts.detect import DetectionConfig, detect
-from likeness_watch.alerts.model import Alert
+from likeness_watch.alerts.model import TARGET_CLUSTER, Alert
 from likeness_watch.alerts.routing import channels_for, parse_routes
 from likeness_watch.alerts.spikes import SpikeParams
 from likeness_watch.alerts.watchlist import load_watchlist
@@ -104,11 +104,21 @@ def detect_alerts(
 def record_alerts(
     settings: Settings, alerts: list[Alert], channel_names: list[str], now: datetime, suppress_delivery: bool
 ) -> list[Alert]:
-    """Record alerts in the history with their routed deliveries; returns the new ones."""
+    """Record alerts in the history with their routed deliveries; returns the new ones.
+
+    A target cluster on a person who already had one within the cluster window is the same
+    campaign seen again (e.g. after a late partition's release): not recorded, not resent.
+    """
     routes = parse_routes(settings.alert_routes)
+    repeat_windows = {TARGET_CLUSTER: detection_config(settings).cluster_window_days}
     with warehouse(settings) as con:
         return history.record(
-            con, alerts, lambda alert: channels_for(alert, routes, channel_names), now, suppress_delivery
+            con,
+            alerts,
+            lambda alert: channels_for(alert, routes, channel_names),
+            now,
+            suppress_delivery,
+            repeat_windows=repeat_windows,
         )
 
 
@@ -149,13 +159,14 @@ def run_alerts_range(
     outbox = write_outbox_for(settings, start, end)
     report = DeliveryReport() if suppress_delivery else deliver(channels, settings, now)
     log.info(
-        "alerts %s..%s: %d detected, %d new, delivered %s, failed %s",
+        "alerts %s..%s: %d detected, %d new, delivered %s, failed %s, rejected %s",
         start,
         end,
         len(alerts),
         len(new),
         dict(report.delivered),
         dict(report.failed),
+        dict(report.rejected),
     )
     return AlertRun(alerts, new, outbox, report)
 

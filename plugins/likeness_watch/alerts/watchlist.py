@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from likeness_watch.names import lookup_keys, mentions, tokens
+from likeness_watch.names import NameForm, lookup_keys, mentions, name_form
 
 log = logging.getLogger(__name__)
 
 
 class WatchlistError(ValueError):
-    """The watchlist file exists but cannot be used (wrong columns, unreadable)."""
+    """The watchlist file exists but cannot be used (wrong columns, a malformed row, unreadable):
+    the message names the file and, for a row, its line."""
 
 
 @dataclass(frozen=True)
@@ -30,24 +31,40 @@ class WatchedPerson:
     aliases: tuple[str, ...]
 
     @cached_property
-    def variants(self) -> tuple[tuple[str, ...], ...]:
-        """Token forms of the name and every alias (empty ones dropped)."""
-        forms = (tokens(text) for text in (self.name, *self.aliases))
-        return tuple(dict.fromkeys(form for form in forms if form))
+    def variants(self) -> tuple[NameForm, ...]:
+        """Match forms of the name and every alias (empty ones dropped)."""
+        forms = (name_form(text) for text in (self.name, *self.aliases))
+        return tuple(dict.fromkeys(form for form in forms if form.tokens))
 
 
-def parse_watchlist(text: str) -> list[WatchedPerson]:
-    """Parse the CSV text; blank lines and rows without a name are skipped."""
+def parse_watchlist(text: str, source: str = "watchlist CSV") -> list[WatchedPerson]:
+    """Parse the CSV text; blank lines and rows without a name are skipped. Errors name
+    ``source`` (the file) and the line."""
     reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None or "name" not in [f.strip().lower() for f in reader.fieldnames]:
-        raise WatchlistError("watchlist CSV needs a header with columns name,aliases")
-    people = []
-    for row in reader:
-        cleaned = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items()}
-        if not cleaned.get("name"):
-            continue
-        aliases = tuple(alias.strip() for alias in cleaned.get("aliases", "").split("|") if alias.strip())
-        people.append(WatchedPerson(cleaned["name"], aliases))
+    try:
+        fieldnames = reader.fieldnames
+        if fieldnames is None:
+            raise WatchlistError(f"{source} is empty: it needs a header line with columns name,aliases")
+        if "name" not in [f.strip().lower() for f in fieldnames]:
+            found = ",".join(fieldnames)
+            raise WatchlistError(
+                f"{source}: the header must have columns name,aliases (comma-separated); found {found!r}"
+            )
+        people = []
+        for row in reader:
+            if None in row:  # DictReader puts the fields beyond the header under the key None
+                raise WatchlistError(
+                    f"{source}, line {reader.line_num}: {len(fieldnames) + len(row[None])} fields where the "
+                    f"header has {len(fieldnames)}; put a name or alias that contains a comma in double "
+                    'quotes, e.g. "Lee, Min",Lee Min'
+                )
+            cleaned = {key.strip().lower(): (value or "").strip() for key, value in row.items()}
+            if not cleaned.get("name"):
+                continue
+            aliases = tuple(alias.strip() for alias in cleaned.get("aliases", "").split("|") if alias.strip())
+            people.append(WatchedPerson(cleaned["name"], aliases))
+    except csv.Error as exc:  # DictReader.line_num is updated only after a row parsed: ask its reader
+        raise WatchlistError(f"{source}, line {reader.reader.line_num}: {exc}") from exc
     return people
 
 
@@ -57,9 +74,10 @@ def load_watchlist(path: Path) -> list[WatchedPerson]:
         log.warning("watchlist %s not found: watchlist matching is off", path)
         return []
     try:
-        return parse_watchlist(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
         raise WatchlistError(f"cannot read watchlist {path}: {exc}") from exc
+    return parse_watchlist(text, source=f"watchlist {path}")
 
 
 def matches(person: WatchedPerson, texts: Iterable[tuple[str, ...]]) -> bool:

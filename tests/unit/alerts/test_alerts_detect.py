@@ -192,6 +192,18 @@ def test_target_cluster_fires_once_when_the_threshold_is_reached():
     assert {m.model_id for m in on[0].top_models} == {"1", "a/2", "3"}
 
 
+def test_target_cluster_id_does_not_depend_on_which_hubs_the_data_shows():
+    """A late partition of another hub joins the campaign: same person, hub ``all`` either way."""
+    jane = {"hub": "civitai", "target_name": "Jane Doe"}
+    rows = [{**jane, "model_id": str(k), "first_seen": DAY - timedelta(days=k)} for k in range(3)]
+    one_hub = detect(inputs(models=models(*rows)), [DAY])
+    assert kinds(one_hub) == [("target_cluster", ALL_HUBS)] and one_hub[0].details["hubs"] == ["civitai"]
+    late = {"hub": "huggingface", "model_id": "a/b", "target_name": "Jane Doe", "first_seen": DAY}
+    both = detect(inputs(models=models(*rows, late)), [DAY])
+    assert [a.alert_id for a in both] == [a.alert_id for a in one_hub]
+    assert both[0].details["hubs"] == ["civitai", "huggingface"]
+
+
 def test_cluster_ignores_unknown_targets_and_non_likeness_models():
     rows = [
         {"hub": "civitai", "model_id": str(i), "target_name": "unknown", "first_seen": DAY} for i in range(4)
@@ -221,6 +233,13 @@ def test_watchlist_match_alerts_on_any_new_model_whatever_the_volume():
     assert kinds(alerts) == [("watchlist_match", "civitai")]
     assert alerts[0].severity == "critical" and alerts[0].subject == "Marisol Quenby"
     assert [m.model_id for m in alerts[0].top_models] == ["7"]
+
+
+def test_a_person_listed_twice_is_counted_once():
+    rows = [{"hub": "civitai", "model_id": "7", "name": "Marisol Quenby LoRA", "first_seen": DAY}]
+    watchlist = [WatchedPerson("Marisol Quenby", ()), WatchedPerson("Marisol Quenby", ("Mari Q",))]
+    alerts = detect(inputs(models=models(*rows), watchlist=watchlist), [DAY])
+    assert [(a.kind, a.observed, len(a.top_models)) for a in alerts] == [("watchlist_match", 1.0, 1)]
 
 
 def test_takedown_evasion_groups_reappeared_files_per_hub():

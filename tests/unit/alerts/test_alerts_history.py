@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from likeness_watch.alerts import history
+from likeness_watch.alerts.channels.base import DeliveryError, DeliveryRejected
 from likeness_watch.alerts.delivery import deliver_due
 from likeness_watch.alerts.model import Alert
 
@@ -21,13 +22,13 @@ def alert(hub: str = "civitai") -> Alert:
 
 
 class Recorder:
-    def __init__(self, name: str, fail: bool = False) -> None:
-        self.name, self.fail, self.sent = name, fail, []
+    def __init__(self, name: str, fail: bool = False, reject: bool = False) -> None:
+        self.name, self.fail, self.reject, self.sent = name, fail, reject, []
 
     def send(self, alert: Alert, now: datetime) -> None:
+        if self.reject:
+            raise DeliveryRejected("HTTP 400: invalid_blocks")
         if self.fail:
-            from likeness_watch.alerts.channels.base import DeliveryError
-
             raise DeliveryError("HTTP 500: boom")
         self.sent.append(alert.alert_id)
 
@@ -94,3 +95,39 @@ def test_a_crashing_channel_is_recorded_as_failed_not_raised(con):
 def test_backoff_doubles_and_is_capped():
     assert [history.retry_delay(n) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (5, 10, 20)]
     assert history.retry_delay(30) == timedelta(hours=6)
+
+
+def test_a_rejected_delivery_is_recorded_once_and_never_retried(con):
+    slack, email = Recorder("slack", reject=True), Recorder("email")
+    history.record(con, [alert()], lambda a: ["slack", "email"], NOW)
+    report = deliver_due(con, {"slack": slack, "email": email}, NOW)
+    assert report.rejected == {"slack": 1} and report.failed == {} and report.delivered == {"email": 1}
+    assert report.errors == [f"slack {alert().alert_id}: HTTP 400: invalid_blocks (rejected, not retried)"]
+    row = con.execute("select status, attempts, last_error, next_attempt_at from alert_deliveries "
+                      "where channel = 'slack'").fetchone()  # fmt: skip
+    assert row == ("rejected", 1, "HTTP 400: invalid_blocks", None)
+    slack.reject = False
+    later = deliver_due(con, {"slack": slack, "email": email}, NOW + timedelta(days=30))
+    assert later.delivered == {} and later.rejected == {} and slack.sent == []
+    assert history.delivery_counts(con) == {("slack", "rejected"): 1, ("email", "delivered"): 1}
+
+
+def cluster(day: date, subject: str = "doe iane") -> Alert:
+    return Alert(kind="target_cluster", hub="all", day=day, severity="medium", title="t", observed=3,
+                 expected=3, subject=subject)  # fmt: skip
+
+
+def test_a_cluster_on_the_same_person_within_the_window_is_not_recorded_again(con):
+    day = date(2025, 5, 10)
+
+    def record(alerts: list[Alert]) -> list[Alert]:
+        return history.record(con, alerts, lambda a: ["slack"], NOW, repeat_windows={"target_cluster": 7})
+
+    assert record([cluster(day)]) == [cluster(day)]
+    assert record([cluster(day - timedelta(days=1)), cluster(day + timedelta(days=6)), alert()]) == [alert()]
+    later = [cluster(day + timedelta(days=7)), cluster(day, "roe ana")]
+    assert record(later) == later
+    # within one batch too (a backfill scoring a campaign that dips and comes back)
+    batch = [cluster(day + timedelta(days=30)), cluster(day + timedelta(days=33))]
+    assert record(batch) == batch[:1]
+    assert con.execute("select count(*) from alert_deliveries").fetchone() == (5,)

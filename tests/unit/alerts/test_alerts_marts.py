@@ -106,3 +106,22 @@ def test_a_run_waits_while_another_process_holds_the_warehouse(warehouse: Settin
     with open_warehouse(warehouse) as con:
         assert con.execute("select count(*) from dim_model").fetchone() == (3,)
     assert holder.wait() == 0
+
+
+def test_a_late_partition_does_not_announce_a_campaign_again(settings: Settings, make_warehouse, lake):
+    """The DAG rescores the last days: a released partition of another hub moves the cluster's
+    threshold day earlier, but T&S already heard about this campaign on this person."""
+    for hub in ("civitai", "huggingface"):
+        lake.commit(hub, ALL_DAYS)
+    lake.quarantine("huggingface", EVE)
+    jane = {"target_name": "Jane Doe", "is_likeness": True, "hub": "civitai"}
+    models = [{**jane, "model_id": str(k), "first_seen": DAY - timedelta(days=k)} for k in range(3)]
+    models.append({**jane, "hub": "huggingface", "model_id": "u/jane", "first_seen": EVE})
+    make_warehouse({hub: dict.fromkeys(ALL_DAYS, 1) for hub in ("civitai", "huggingface")}, models=models)
+    first = run_alerts_range(settings, DAY - timedelta(days=2), DAY)
+    assert [(a.kind, a.day) for a in first.new if a.kind == "target_cluster"] == [("target_cluster", DAY)]
+
+    lake.commit("huggingface", [EVE])  # re-crawled and released
+    second = run_alerts_range(settings, DAY - timedelta(days=2), DAY)
+    assert [(a.kind, a.day) for a in second.alerts if a.kind == "target_cluster"] == [("target_cluster", EVE)]
+    assert [a for a in second.new if a.kind == "target_cluster"] == []

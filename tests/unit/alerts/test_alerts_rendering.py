@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, date, datetime
 from email import policy
 from email.parser import BytesParser
 
+import pytest
+
 from likeness_watch.alerts import render
+from likeness_watch.alerts.channels.base import DeliveryRejected
 from likeness_watch.alerts.channels.outbox import write_outbox
 from likeness_watch.alerts.channels.slack import slack_payload
 from likeness_watch.alerts.channels.smtp import build_message
 from likeness_watch.alerts.channels.webhook import signed_request
-from likeness_watch.alerts.escape import plain, slack_link, slack_text
+from likeness_watch.alerts.escape import header, plain, slack_link, slack_text
 from likeness_watch.alerts.model import Alert, ModelRef
 
 EVIL = "<script>alert(1)</script> <!channel>"
@@ -40,7 +44,51 @@ def test_slack_text_disarms_html_mentions_links_and_broadcasts():
     assert slack_text("<!channel> <@U1> <https://x|y> & @here @everyone") == (
         "&lt;!channel&gt; &lt;@U1&gt; &lt;https://x|y&gt; &amp; @\u2060here @\u2060everyone"
     )
-    assert slack_link("https://h/x?a=1>&b", "a|b>") == "<https://h/x?a=1%3E%26b|a\u2223b&gt;>"
+    assert slack_link("https://h/x?a=1>&b", "a|b>") == "<https://h/x?a=1%3E&amp;b|a\u2223b&gt;>"
+
+
+def test_slack_link_keeps_every_query_parameter():
+    """Slack unescapes ``&amp;`` in a link's URL; a percent-encoded ``&`` would merge the parameters."""
+    assert slack_link("https://h/x?a=1&b=2&c=3", "n") == "<https://h/x?a=1&amp;b=2&amp;c=3|n>"
+    assert slack_link("https://h/x?a=<1>|2", "n") == "<https://h/x?a=%3C1%3E%7C2|n>"
+
+
+def long_alert(n_models: int = 5) -> Alert:
+    hostile = "A" * 600 + " <@U123> @here <!channel> & x"
+    models = tuple(
+        ModelRef("civitai", str(i), "&" * 600, f"https://civitai.com/models/{i}?a=1&b=2", hostile, True)
+        for i in range(n_models)
+    )
+    return Alert(kind="target_cluster", hub="all", day=date(2025, 5, 1), severity="high",
+                 title=f"5 new likeness models of {hostile * 3} & more", observed=5, expected=3,
+                 subject="k", top_models=models)  # fmt: skip
+
+
+def test_slack_sections_stay_within_slack_limits_however_long_and_escaped_the_names():
+    payload = slack_payload(long_alert())
+    texts = [block["text"]["text"] for block in payload["blocks"] if "text" in block]
+    assert texts and all(len(text) <= 3000 for text in texts)
+    assert all(len(f["text"]) <= 2000 for block in payload["blocks"] for f in block.get("fields", []))
+    assert len(payload["text"]) <= 3000
+    models = next(text for text in texts if text.startswith("*Top models*"))
+    lines = models.split("\n")[1:]
+    assert lines[-1].startswith("+") and lines[-1].endswith("more")
+    shown = len(lines) - 1
+    assert 0 < shown < 5 and lines[-1] == f"+{5 - shown} more"
+    # cut before escaping: whole entities, the printable value bounded, the cut marked
+    assert "|" + "&amp;" * 119 + "\u2026>" in models
+    assert "&a\u2026" not in models and "&amp;" * 121 not in models
+    title = texts[0]
+    assert title.endswith("\u2026*") and len(title) < 5 * 150 + 50
+
+
+def test_slack_lists_all_models_when_they_fit():
+    alert = Alert(**{**long_alert().__dict__, "top_models": tuple(
+        ModelRef("civitai", str(i), f"Model {i} & co", f"https://civitai.com/models/{i}") for i in range(5)
+    )})  # fmt: skip
+    models = slack_payload(alert)["blocks"][2]["text"]["text"]
+    assert models.count("\u2022") == 5 and "more" not in models
+    assert "<https://civitai.com/models/0|Model 0 &amp; co>" in models
 
 
 def test_slack_payload_contains_no_raw_markup_from_hub_strings():
@@ -61,6 +109,26 @@ def test_email_has_escaped_html_and_no_injected_headers():
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert EVIL in text  # plain text is inert as it is
     assert parsed["X-LikenessWatch-Alert-Id"] == evil_alert().alert_id
+
+
+def test_email_subject_cannot_smuggle_headers_in_encoded_words():
+    """CVE-2024-6923: the e-mail library decodes RFC 2047 words in a header value into raw CRLF."""
+    words = "=?utf-8?b?" + base64.b64encode(b"x\r\nBcc: evil@x.com").decode() + "?="
+    for title in ("=?utf-8?q?hi=0D=0ABcc:_evil@x.com?=", words):
+        alert = Alert(**{**evil_alert().__dict__, "title": title})
+        message = build_message(alert, "lw@example.org", ["tns@example.org"], NOW)
+        parsed = BytesParser(policy=policy.default).parsebytes(message.as_bytes())
+        assert parsed["Bcc"] is None and "\n" not in parsed["Subject"] and "\r" not in parsed["Subject"]
+        assert "=?" not in header(title)
+
+
+def test_a_subject_with_a_line_break_is_refused_not_sent(monkeypatch):
+    from likeness_watch.alerts.channels import smtp
+
+    monkeypatch.setattr(smtp, "header", lambda text: str(text))  # as if escaping had been bypassed
+    alert = Alert(**{**evil_alert().__dict__, "title": "=?utf-8?q?hi=0D=0ABcc:_evil@x.com?="})
+    with pytest.raises(DeliveryRejected, match="line break"):
+        build_message(alert, "lw@example.org", ["tns@example.org"], NOW)
 
 
 def test_json_bodies_carry_the_exact_string_without_literal_markup(tmp_path):

@@ -92,3 +92,66 @@ def test_index_finds_exactly_the_persons_named_among_many():
     assert index.named_in([tokens("alvarezbrunzoe v2"), tokens("number 7 persona")]) == [PERSON]
     assert index.named_in([tokens("Person Number7 LoRA")]) == [people[7]]
     assert index.named_in([tokens("person"), tokens("number7")]) == []  # tokens in different strings
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("Sarah Connor", "sarahconnor"),
+        ("Sarah Connor", "connorsarah"),
+        ("Sarah Connor", "saraconnor v2"),
+        ("Philip Hansen", "philiphansen"),
+        ("Anna Adams", "annaadams"),
+        ("Emma Andersen", "emmaandersen"),
+        ("Emma Stone", "emmastone"),
+    ],
+)
+def test_names_written_as_one_word_match_however_the_tokens_fold(name, text):
+    """Folding a joined word ("sarahconnor" → "sarahconor") is not joining folded tokens ("sara" +
+    "conor"): both one-word forms are looked up, through the index as the alert run does."""
+    person = WatchedPerson(name, ())
+    assert named(person, [text])
+    assert WatchlistIndex([person]).named_in([tokens(text)]) == [person]
+
+
+def test_one_word_forms_still_need_the_whole_name():
+    person = WatchedPerson("Sarah Connor", ())
+    assert not named(person, ["sarahconnorette", "sarahcon", "sarah"])
+
+
+def test_the_module_docstring_examples_hold():
+    """What ``names`` promises: spellings, order and a transliteration variant of one script."""
+    zoe = WatchedPerson("Zoë Álvarez", ())
+    assert named(zoe, ["zoe_alvarez"]) and named(zoe, ["ZoeAlvarez LoRA"]) and named(zoe, ["Álvarez Zoë"])
+    assert named(WatchedPerson("Zoya Alvarez", ()), ["Зоя Альварес"])
+    # Cyrillic "Зоя" romanises to "Zoia", not "Zoe": only an alias in the original script catches it
+    assert not named(zoe, ["Зоя Альварес"])
+    assert named(WatchedPerson("Zoë Álvarez", ("Зоя Альварес",)), ["Зоя Альварес"])
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "watchlist.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_unquoted_comma_in_a_name_is_a_clear_error_with_file_and_line(tmp_path: Path):
+    path = write(tmp_path, "name,aliases\nTavi Ol,\nLee, Min,Lee Min|이민\n")
+    with pytest.raises(WatchlistError) as error:
+        load_watchlist(path)
+    message = str(error.value)
+    assert str(path) in message and "line 3" in message and "quote" in message and '"Lee, Min"' in message
+
+
+def test_header_errors_name_the_file_and_the_header_found(tmp_path: Path):
+    with pytest.raises(WatchlistError) as error:
+        load_watchlist(write(tmp_path, "Name;Aliases\nZoe;x\n"))
+    assert str(tmp_path / "watchlist.csv") in str(error.value) and "'Name;Aliases'" in str(error.value)
+    with pytest.raises(WatchlistError, match="empty"):
+        load_watchlist(write(tmp_path, ""))
+
+
+def test_csv_errors_carry_the_line_number(tmp_path: Path):
+    path = write(tmp_path, "name,aliases\nTavi Ol,\n" + "x" * 200_000 + ",\n")
+    with pytest.raises(WatchlistError, match=r"watchlist\.csv, line 3: .*field limit"):
+        load_watchlist(path)

@@ -47,3 +47,10 @@ def test_naive_times_are_utc_whatever_the_machine_timezone(monkeypatch):
         monkeypatch.delenv("TZ")
         time.tzset()
     assert headers[TIMESTAMP_HEADER] == str(int(NOW.timestamp()))
+
+
+def test_a_non_ascii_or_garbled_signature_is_rejected_not_an_error():
+    body, headers = signed_request(ALERT, "k3y", NOW)
+    ts, now = headers[TIMESTAMP_HEADER], NOW.timestamp()
+    for signature in ("sha256=\u00e9", headers[SIGNATURE_HEADER] + "\u00e9", "sha256=\ud800", ""):
+        assert verify_signature("k3y", body, signature, ts, now) is False

@@ -19,10 +19,17 @@ from likeness_watch.alerts.model import Alert
 from likeness_watch.settings import USER_AGENT
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+TRANSIENT_CLIENT_STATUSES = frozenset({408, 429})
+"""4xx answers that say "later" (timeout, rate limit); every other 4xx refuses the request itself."""
 
 
 class DeliveryError(RuntimeError):
     """One attempt to deliver one alert failed; the history table keeps it for a later retry."""
+
+
+class DeliveryRejected(DeliveryError):
+    """The receiver refused this alert for good (HTTP 4xx other than 408/429, an unsendable
+    message): sending the same bytes again cannot succeed, so it is recorded and never retried."""
 
 
 class Channel(Protocol):
@@ -71,7 +78,8 @@ def post(
     headers: dict[str, str],
     secrets: Iterable[str | None] = (),
 ) -> None:
-    """POST and raise a redacted ``DeliveryError`` unless the receiver answered 2xx.
+    """POST and raise a redacted ``DeliveryError`` unless the receiver answered 2xx
+    (``DeliveryRejected`` for a 4xx other than 408/429: e.g. Slack's 400 ``invalid_blocks``).
 
     The URL is redacted too (a Slack webhook URL *is* its secret), including its path alone,
     which is how urllib3 quotes it in connection errors.
@@ -85,4 +93,7 @@ def post(
         raise DeliveryError(redact(f"{type(exc).__name__}: {exc}", secrets)) from None
     if not 200 <= response.status_code < 300:
         snippet = " ".join(response.text.split())[:120]
-        raise DeliveryError(redact(f"HTTP {response.status_code}: {snippet}", secrets))
+        message = redact(f"HTTP {response.status_code}: {snippet}", secrets)
+        if 400 <= response.status_code < 500 and response.status_code not in TRANSIENT_CLIENT_STATUSES:
+            raise DeliveryRejected(message)
+        raise DeliveryError(message)

@@ -1,7 +1,8 @@
 """E-mail over SMTP: multipart plain text + HTML, one message per alert.
 
-Built with ``email.message.EmailMessage`` and every header value flattened to one line, so a
-model name cannot add headers or recipients.
+Built with ``email.message.EmailMessage`` and every header value flattened to one line (with
+no RFC 2047 encoded word the library would decode into a line break), so a model name cannot add
+headers or recipients; a message whose headers still hold a line break is refused, never sent.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from email.utils import format_datetime, make_msgid
 from pydantic import SecretStr
 
 from likeness_watch.alerts import render
-from likeness_watch.alerts.channels.base import DeliveryError, redact
+from likeness_watch.alerts.channels.base import DeliveryError, DeliveryRejected, redact
 from likeness_watch.alerts.escape import header
 from likeness_watch.alerts.model import Alert
 
@@ -24,11 +25,14 @@ TLS_MODES = ("starttls", "ssl", "none")
 
 
 def build_message(alert: Alert, sender: str, recipients: Sequence[str], now: datetime) -> EmailMessage:
-    """The message for one alert (pure)."""
+    """The message for one alert (pure); ``DeliveryRejected`` if a header would span lines."""
     message = EmailMessage()
     message["Subject"] = header(f"[Likeness Watch] {alert.severity.upper()} {alert.kind}: {alert.title}")
     message["From"] = header(sender)
     message["To"] = ", ".join(header(r) for r in recipients)
+    for name in ("Subject", "From", "To"):
+        if any(char in str(message[name]) for char in "\r\n"):  # as the library decoded it
+            raise DeliveryRejected(f"e-mail {name} of alert {alert.alert_id} holds a line break: not sent")
     message["Date"] = format_datetime(now if now.tzinfo else now.replace(tzinfo=UTC))
     message["Message-ID"] = make_msgid(idstring=alert.alert_id, domain="likeness-watch.invalid")
     message["X-LikenessWatch-Alert-Id"] = alert.alert_id

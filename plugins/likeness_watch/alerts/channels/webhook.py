@@ -46,13 +46,18 @@ def signed_request(alert: Alert, secret: str, now: datetime) -> tuple[bytes, dic
 def verify_signature(
     secret: str,
     body: bytes,
-    signature: str,
+    signature: str | bytes,
     timestamp: str,
     now: float,
     tolerance_s: int = REPLAY_TOLERANCE_S,
 ) -> bool:
-    """What a receiver checks: the HMAC, the signed ``sent_at`` equals the header, and it is fresh."""
-    if not hmac.compare_digest(sign(secret, body), signature):
+    """What a receiver checks: the HMAC, the signed ``sent_at`` equals the header, and it is fresh.
+
+    Any header value is only compared, never an error: bytes are compared (``compare_digest``
+    raises TypeError on non-ASCII ``str``).
+    """
+    given = signature if isinstance(signature, bytes) else str(signature).encode("utf-8", "replace")
+    if not hmac.compare_digest(sign(secret, body).encode(), given):
         return False
     try:
         sent_at = json.loads(body)["sent_at"]
