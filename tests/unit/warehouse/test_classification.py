@@ -83,16 +83,19 @@ def test_input_lists_are_plain_lists_never_none():
     assert isinstance(frame.loc[0, "trained_words"], list)
 
 
+JANE_DOE = {
+    "hub": "civitai",
+    "model_id": "1",
+    "name": "Jane Doe LoRA",
+    "tags": ["celebrity"],
+    "attributes_hash": "h1",
+}
+
+
 def test_decisions_are_joined_back_on_keys_not_row_order(seen):
     batch = _batch(
         [
-            {
-                "hub": "civitai",
-                "model_id": "1",
-                "name": "Jane Doe LoRA",
-                "tags": ["celebrity"],
-                "attributes_hash": "h1",
-            },
+            JANE_DOE,
             {
                 "hub": "huggingface",
                 "model_id": "a/b",
@@ -187,13 +190,7 @@ def test_models_observed_without_a_record_are_pending_until_decided():
 def test_a_model_without_record_is_not_a_likeness_model_with_reason_no_record(seen):
     batch = _batch(
         [
-            {
-                "hub": "civitai",
-                "model_id": "1",
-                "name": "Jane Doe LoRA",
-                "tags": ["celebrity"],
-                "attributes_hash": "h1",
-            },
+            JANE_DOE,
             {"hub": "civitai", "model_id": "2"},
         ]
     )
