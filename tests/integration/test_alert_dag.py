@@ -43,7 +43,8 @@ def spiky_world(settings: Settings, tmp_path: Path, monkeypatch) -> Settings:
     for name in Settings.model_fields:
         if name.startswith(("alert_", "slack_", "webhook_", "smtp_")):
             monkeypatch.delenv(f"LW_{name.upper()}", raising=False)
-    monkeypatch.setenv("LW_WATCHLIST", str(tmp_path / "none.csv"))
+    (tmp_path / "watchlist.csv").write_text("name,aliases\n")
+    monkeypatch.setenv("LW_WATCHLIST", str(tmp_path / "watchlist.csv"))
     store = open_store(settings.store)
     all_days = [START + timedelta(days=i) for i in range((DAY - START).days + 1)]
     for day in all_days:

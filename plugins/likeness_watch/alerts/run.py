@@ -94,7 +94,7 @@ def detect_alerts(
     (Airflow passes one built from its connection)."""
     config = detection_config(settings)
     parse_routes(settings.alert_routes)
-    watchlist = load_watchlist(Path(settings.watchlist))
+    watchlist = load_watchlist(Path(settings.watchlist), required="watchlist" in settings.model_fields_set)
     completeness = read_completeness(store or open_store(settings.store))
     with warehouse(settings, read_only=True) as con:
         inputs = marts.read_inputs(con, start, end, config.history_days, completeness, watchlist)

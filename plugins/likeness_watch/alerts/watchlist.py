@@ -68,9 +68,13 @@ def parse_watchlist(text: str, source: str = "watchlist CSV") -> list[WatchedPer
     return people
 
 
-def load_watchlist(path: Path) -> list[WatchedPerson]:
-    """Read the watchlist; a missing file means an empty watchlist (logged), not an error."""
+def load_watchlist(path: Path, required: bool = False) -> list[WatchedPerson]:
+    """Read the watchlist. A missing default file means an empty watchlist (logged); a missing
+    file someone configured (``required``: LW_WATCHLIST set) is an error, since a typo in the
+    path must not silently turn off the protected-persons alerts."""
     if not path.is_file():
+        if required:
+            raise WatchlistError(f"watchlist {path} (LW_WATCHLIST) not found")
         log.warning("watchlist %s not found: watchlist matching is off", path)
         return []
     try:

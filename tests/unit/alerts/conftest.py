@@ -107,7 +107,10 @@ def build_warehouse(
 def _no_channels(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ALERT_ENV:
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LW_WATCHLIST", str(tmp_path / "watchlist.csv"))
+    watchlist = tmp_path / "config" / "watchlist.csv"
+    watchlist.parent.mkdir(exist_ok=True)
+    watchlist.write_text("name,aliases\n")  # configured and empty; tests that need names rewrite it
+    monkeypatch.setenv("LW_WATCHLIST", str(watchlist))
 
 
 @pytest.fixture

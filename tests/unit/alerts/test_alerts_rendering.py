@@ -146,10 +146,11 @@ def test_terminal_text_drops_control_and_bidi_characters():
 
 
 def test_outbox_rewrites_identically_and_leaves_no_temp_files(tmp_path):
-    first = write_outbox(tmp_path, [evil_alert()])[0].read_bytes()
-    second = write_outbox(tmp_path, [evil_alert()])[0].read_bytes()
+    outbox = tmp_path / "outbox"
+    first = write_outbox(outbox, [evil_alert()])[0].read_bytes()
+    second = write_outbox(outbox, [evil_alert()])[0].read_bytes()
     assert first == second
-    assert [p.name for p in tmp_path.iterdir()] == [f"{evil_alert().alert_id}.json"]
+    assert [p.name for p in outbox.iterdir()] == [f"{evil_alert().alert_id}.json"]
 
 
 def test_html_links_only_to_web_pages():

@@ -81,6 +81,12 @@ def test_missing_watchlist_file_means_matching_is_off(tmp_path: Path):
     assert load_watchlist(tmp_path / "absent.csv") == []
 
 
+def test_a_configured_watchlist_that_is_missing_is_an_error(tmp_path: Path):
+    """A typo in LW_WATCHLIST must not silently turn off the protected-persons alerts."""
+    with pytest.raises(WatchlistError, match="absent.csv"):
+        load_watchlist(tmp_path / "absent.csv", required=True)
+
+
 def test_example_watchlist_in_config_parses(repo_root: Path):
     people = load_watchlist(repo_root / "config" / "watchlist.csv")
     assert len(people) >= 3 and all(person.variants for person in people)
