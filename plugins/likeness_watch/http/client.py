@@ -42,6 +42,8 @@ class MalformedResponse(RuntimeError):
     """A 2xx body that is not the JSON the hub's API promises."""
 
 
+MAX_BODY_BYTES = 64 << 20
+"""Largest response body read (a full listing page or a repo's file list is a few MB at most)."""
 MAX_RETRY_AFTER_S = 300.0
 """Longest wait a hub may ask for per retry; past it the retries run out and the crawl fails
 resumably, instead of one task sleeping for hours (urllib3 would allow 6 h)."""
@@ -121,26 +123,45 @@ class HubClient:
         self.requests_made += 1
         timeout = (min(10.0, self.settings.timeout_s), self.settings.timeout_s)
         try:
-            response = self.session.get(url, params=params, timeout=timeout, headers=self._auth(url))
+            response = self.session.get(
+                url, params=params, timeout=timeout, headers=self._auth(url), stream=True
+            )
+            with response:
+                content = _read_capped(response, MAX_BODY_BYTES)
         except requests.exceptions.RetryError as exc:
             raise HubHTTPError(self.hub, url, 429, f"gave up after retries ({exc})") from exc
         except requests.exceptions.RequestException as exc:
             raise HubHTTPError(self.hub, url, 0, f"{type(exc).__name__}: {exc}") from exc
+        text = "(body over the size limit)" if content is None else content.decode("utf-8", "replace")
         if response.status_code >= 400 and response.status_code not in ok:
-            raise HubHTTPError(self.hub, response.url, response.status_code, _snippet(response.text))
+            raise HubHTTPError(self.hub, response.url, response.status_code, _snippet(text))
         try:
-            body = response.json()
-        except (json.JSONDecodeError, requests.exceptions.JSONDecodeError) as exc:
+            if content is None:
+                raise ValueError(f"body over {MAX_BODY_BYTES} bytes")
+            body = json.loads(content)
+        except ValueError as exc:  # JSONDecodeError and undecodable bytes are ValueErrors
             if response.status_code >= 400:  # an accepted error status (e.g. an HTML 404 page): no body
                 return JsonResponse(response.status_code, None, dict(response.headers), response.links)
             raise MalformedResponse(
                 f"{self.hub}: non-JSON body from {response.url} "
-                f"({response.headers.get('Content-Type', '?')}): {_snippet(response.text)}"
+                f"({response.headers.get('Content-Type', '?')}): {exc}: {_snippet(text)}"
             ) from exc
         return JsonResponse(response.status_code, body, dict(response.headers), response.links)
 
     def close(self) -> None:
         self.session.close()
+
+
+def _read_capped(response: requests.Response, limit: int) -> bytes | None:
+    """The (decompressed) body, or None past ``limit`` bytes: a broken or hostile hub cannot
+    make the crawler hold an unbounded page in memory."""
+    chunks, size = [], 0
+    for chunk in response.iter_content(chunk_size=1 << 16):
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _origin(url: str) -> tuple[str, str]:

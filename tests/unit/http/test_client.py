@@ -126,6 +126,16 @@ def test_accepted_error_status_with_an_html_body_is_still_that_status(scripted):
     assert (response.status, response.body) == (404, None)
 
 
+def test_a_body_over_the_size_limit_is_malformed_not_held_in_memory(scripted, monkeypatch):
+    monkeypatch.setattr("likeness_watch.http.client.MAX_BODY_BYTES", 1000)
+    script, base = scripted
+    script.responses = [
+        (200, {"Content-Type": "application/json"}, json.dumps({"items": ["x" * 2000]}).encode())
+    ]
+    with pytest.raises(MalformedResponse, match="over 1000 bytes"):
+        client(base).get_json(base + "/models")
+
+
 def test_malformed_json_is_a_distinct_error(scripted):
     script, base = scripted
     script.responses = [(200, {"Content-Type": "text/html"}, b"<html>Just a moment...</html>")]
