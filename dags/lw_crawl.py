@@ -35,9 +35,11 @@ def lw_crawl() -> None:
 
     Each crawl resumes from its checkpoint when retried. Each partition then passes the raw
     quality gate; a failing one is quarantined, its task fails naming the expectations, and the
-    run fails, while the other hubs' partitions still flow to the build. ``max_active_runs=1`` keeps backfills
-    sequential so a hub never sees two crawls at once; the ``lw_hub_api`` pool caps concurrent
-    hub crawls overall and the per-hub token bucket inside the client enforces each hub's rate.
+    run fails, while the other hubs' partitions still flow to the build. ``max_active_runs=1`` keeps
+    scheduled runs sequential so a hub never sees two crawls at once; backfills need
+    ``--max-active-runs 1`` (Airflow 3 gives a backfill its own limit, 10 by default). The
+    ``lw_hub_api`` pool caps concurrent hub crawls overall and the per-hub token bucket inside the
+    client enforces each hub's rate.
     """
 
     @task
