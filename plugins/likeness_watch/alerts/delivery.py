@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,16 +28,26 @@ class DeliveryReport:
 
 
 def deliver_due(
-    con: duckdb.DuckDBPyConnection, channels: dict[str, Channel], now: datetime
+    open_history: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
+    channels: dict[str, Channel],
+    now: datetime,
 ) -> DeliveryReport:
-    """Attempt every due delivery once; record the outcome of each before the next."""
+    """Attempt every due delivery once; record the outcome of each before the next.
+
+    The history is opened (``open_history``) only to read what is due and to record each
+    outcome, not while a receiver answers: a slow one must not keep readers out of the file.
+    The caller keeps other senders out (``delivery_lock``).
+    """
     report = DeliveryReport()
-    for item in history.due(con, channels, now):
+    with open_history() as con:
+        due = history.due(con, channels, now)
+    for item in due:
         try:
             channels[item.channel].send(item.alert, now)
         except DeliveryRejected as exc:
             error = str(exc)
-            history.mark_rejected(con, item.alert.alert_id, item.channel, item.attempts + 1, error)
+            with open_history() as con:
+                history.mark_rejected(con, item.alert.alert_id, item.channel, item.attempts + 1, error)
             report.rejected[item.channel] += 1
             report.errors.append(f"{item.channel} {item.alert.alert_id}: {error} (rejected, not retried)")
             log.error("%s rejected alert %s for good: %s", item.channel, item.alert.alert_id, error)
@@ -46,11 +58,13 @@ def deliver_due(
             error = f"unexpected {type(exc).__name__}"
             log.exception("channel %s crashed on alert %s", item.channel, item.alert.alert_id)
         else:
-            history.mark_delivered(con, item.alert.alert_id, item.channel, now)
+            with open_history() as con:
+                history.mark_delivered(con, item.alert.alert_id, item.channel, now)
             report.delivered[item.channel] += 1
             continue
         attempts = item.attempts + 1
-        history.mark_failed(con, item.alert.alert_id, item.channel, attempts, error, now)
+        with open_history() as con:
+            history.mark_failed(con, item.alert.alert_id, item.channel, attempts, error, now)
         report.failed[item.channel] += 1
         report.errors.append(f"{item.channel} {item.alert.alert_id}: {error}")
         log.warning(

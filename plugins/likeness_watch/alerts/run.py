@@ -28,7 +28,7 @@ from likeness_watch.alerts.spikes import SpikeParams
 from likeness_watch.alerts.watchlist import load_watchlist
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore, open_store
-from likeness_watch.warehouse.access import connect, published_writer
+from likeness_watch.warehouse.access import connect, delivery_lock, published_writer
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +130,10 @@ def write_outbox_for(settings: Settings, start: date, end: date) -> list[Path]:
 
 
 def deliver(channels: dict[str, Channel], settings: Settings, now: datetime) -> DeliveryReport:
-    """Send every due delivery (new ones and earlier failures whose backoff elapsed)."""
-    with warehouse(settings) as con:
-        return deliver_due(con, channels, now)
+    """Send every due delivery (new ones and earlier failures whose backoff elapsed), one
+    sending process at a time; the history is written under the writer lock between sends."""
+    with delivery_lock(Path(settings.warehouse)):
+        return deliver_due(lambda: warehouse(settings), channels, now)
 
 
 def run_alerts_range(

@@ -23,7 +23,7 @@ from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponenti
 OPEN_WAIT_S = 180
 """How long opening waits for another process to release the DuckDB file."""
 WRITER_WAIT_S = 900
-"""How long a writer waits for the writer lock (an alert run may hold it while it delivers)."""
+"""How long a writer waits for the writer lock, or an alert run for the delivery lock."""
 
 
 def _locked(exc: BaseException) -> bool:
@@ -47,6 +47,14 @@ def writer_lock(warehouse: Path) -> FileLock:
     """The published warehouse's writer lock (not re-entrant: take it once per process)."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     return FileLock(f"{warehouse}.lock", timeout=WRITER_WAIT_S)
+
+
+def delivery_lock(warehouse: Path) -> FileLock:
+    """Held by the one process sending alerts. Sending happens outside the writer lock (a slow
+    receiver must not keep the report and the gates out of the file), so this lock is what keeps
+    two alert runs from sending the same due delivery."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(f"{warehouse}.deliver.lock", timeout=WRITER_WAIT_S)
 
 
 @contextmanager

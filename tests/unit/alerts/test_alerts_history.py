@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -40,6 +41,11 @@ def con(tmp_path):
     connection.close()
 
 
+def opened(con):
+    """The history as ``deliver_due`` opens it: here one connection, kept open."""
+    return lambda: nullcontext(con)
+
+
 def test_recording_twice_keeps_one_row_and_returns_only_new(con):
     both = ["slack", "email"]
     assert history.record(con, [alert()], lambda a: both, NOW) == [alert()]
@@ -52,14 +58,14 @@ def test_recording_twice_keeps_one_row_and_returns_only_new(con):
 def test_failed_delivery_is_retried_with_backoff_and_others_are_not_blocked(con):
     slack, email = Recorder("slack", fail=True), Recorder("email")
     history.record(con, [alert()], lambda a: ["slack", "email"], NOW)
-    report = deliver_due(con, {"slack": slack, "email": email}, NOW)
+    report = deliver_due(opened(con), {"slack": slack, "email": email}, NOW)
     assert email.sent == [alert().alert_id] and report.failed["slack"] == 1
     row = con.execute("select status, attempts, last_error, next_attempt_at from alert_deliveries "
                       "where channel = 'slack'").fetchone()  # fmt: skip
     assert row == ("failed", 1, "HTTP 500: boom", NOW + timedelta(minutes=5))
-    assert deliver_due(con, {"slack": slack, "email": email}, NOW + timedelta(minutes=1)).failed == {}
+    assert deliver_due(opened(con), {"slack": slack, "email": email}, NOW + timedelta(minutes=1)).failed == {}
     slack.fail = False
-    later = deliver_due(con, {"slack": slack, "email": email}, NOW + timedelta(minutes=6))
+    later = deliver_due(opened(con), {"slack": slack, "email": email}, NOW + timedelta(minutes=6))
     assert later.delivered == {"slack": 1} and email.sent == [alert().alert_id]
     assert history.delivery_counts(con) == {("slack", "delivered"): 1, ("email", "delivered"): 1}
 
@@ -68,14 +74,14 @@ def test_suppressed_deliveries_are_never_sent(con):
     channel = Recorder("slack")
     history.record(con, [alert()], lambda a: ["slack"], NOW, suppress_delivery=True)
     history.record(con, [alert()], lambda a: ["slack"], NOW)  # a later normal run of the same day
-    deliver_due(con, {"slack": channel}, NOW)
+    deliver_due(opened(con), {"slack": channel}, NOW)
     assert channel.sent == []
     assert history.delivery_counts(con) == {("slack", "suppressed"): 1}
 
 
 def test_pending_delivery_to_a_channel_no_longer_configured_waits(con):
     history.record(con, [alert()], lambda a: ["slack"], NOW)
-    assert deliver_due(con, {}, NOW).delivered == {}
+    assert deliver_due(opened(con), {}, NOW).delivered == {}
     assert history.delivery_counts(con) == {("slack", "pending"): 1}
 
 
@@ -88,7 +94,7 @@ def test_a_crashing_channel_is_recorded_as_failed_not_raised(con):
 
     email = Recorder("email")
     history.record(con, [alert()], lambda a: ["webhook", "email"], NOW)
-    report = deliver_due(con, {"webhook": Broken(), "email": email}, NOW)
+    report = deliver_due(opened(con), {"webhook": Broken(), "email": email}, NOW)
     assert report.failed == {"webhook": 1} and email.sent
 
 
@@ -100,14 +106,14 @@ def test_backoff_doubles_and_is_capped():
 def test_a_rejected_delivery_is_recorded_once_and_never_retried(con):
     slack, email = Recorder("slack", reject=True), Recorder("email")
     history.record(con, [alert()], lambda a: ["slack", "email"], NOW)
-    report = deliver_due(con, {"slack": slack, "email": email}, NOW)
+    report = deliver_due(opened(con), {"slack": slack, "email": email}, NOW)
     assert report.rejected == {"slack": 1} and report.failed == {} and report.delivered == {"email": 1}
     assert report.errors == [f"slack {alert().alert_id}: HTTP 400: invalid_blocks (rejected, not retried)"]
     row = con.execute("select status, attempts, last_error, next_attempt_at from alert_deliveries "
                       "where channel = 'slack'").fetchone()  # fmt: skip
     assert row == ("rejected", 1, "HTTP 400: invalid_blocks", None)
     slack.reject = False
-    later = deliver_due(con, {"slack": slack, "email": email}, NOW + timedelta(days=30))
+    later = deliver_due(opened(con), {"slack": slack, "email": email}, NOW + timedelta(days=30))
     assert later.delivered == {} and later.rejected == {} and slack.sent == []
     assert history.delivery_counts(con) == {("slack", "rejected"): 1, ("email", "delivered"): 1}
 

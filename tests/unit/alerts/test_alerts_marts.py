@@ -125,3 +125,24 @@ def test_a_late_partition_does_not_announce_a_campaign_again(settings: Settings,
     second = run_alerts_range(settings, DAY - timedelta(days=2), DAY)
     assert [(a.kind, a.day) for a in second.alerts if a.kind == "target_cluster"] == [("target_cluster", EVE)]
     assert [a for a in second.new if a.kind == "target_cluster"] == []
+
+
+def test_readers_can_open_the_warehouse_while_a_receiver_is_slow(warehouse: Settings):
+    """A delivery waiting on a receiver holds no connection: the report, triggered by the same
+    marts update, opens the file meanwhile instead of timing out."""
+    peek = "import duckdb, sys; duckdb.connect(sys.argv[1], read_only=True).close()"
+    opened_during_send: list[int] = []
+
+    class SlowReceiver:
+        name = "slack"
+
+        def send(self, alert, now) -> None:
+            opened_during_send.append(
+                subprocess.run([sys.executable, "-c", peek, str(warehouse.warehouse)], timeout=60).returncode
+            )
+
+    run = run_alerts_range(warehouse, EVE, DAY, channels={"slack": SlowReceiver()})
+    assert run.delivery.delivered == {"slack": len(run.new)} and len(run.new) == 3
+    assert opened_during_send == [0, 0, 0]
+    with open_warehouse(warehouse, read_only=True) as con:
+        assert history.delivery_counts(con) == {("slack", "delivered"): 3}
