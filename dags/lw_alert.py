@@ -3,7 +3,7 @@ data after each marts update, record them once, and deliver them to T&S channels
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from airflow.sdk import Param, dag, task
 
@@ -16,6 +16,8 @@ from likeness_watch.orchestration.assets import MARTS_ASSET
     start_date=datetime(2022, 11, 1),
     catchup=False,
     max_active_runs=1,
+    # Detection and recording are idempotent (alert ids); `deliver` opts out (the history's backoff).
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True},
     params={
         "day": Param(
             None, type=["null", "string"], format="date", description="Score this day (default: latest)."

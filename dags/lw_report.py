@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from airflow.sdk import dag, task
 
@@ -15,6 +15,7 @@ from likeness_watch.orchestration.assets import MARTS_ASSET
     start_date=datetime(2022, 11, 1),
     catchup=False,
     max_active_runs=1,
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True},
     tags=["likeness_watch", "report"],
 )
 def lw_report() -> None:
