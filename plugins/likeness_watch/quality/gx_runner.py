@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from likeness_watch.quality.suites import SuiteSpec
+from likeness_watch.quality.suites import SuiteError, SuiteSpec, describe
 
 DOCS_SITE = "likeness_watch"
 
@@ -70,6 +70,35 @@ def escape_hub_strings(result: dict[str, Any]) -> dict[str, Any]:
     return copy
 
 
+def _one_line(exc: BaseException, limit: int = 400) -> str:
+    text = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def build_suite(spec: SuiteSpec) -> Any:
+    """The suite as a GX ``ExpectationSuite``; ``SuiteError`` names the file and the first bad expectation.
+
+    ``ExpectationSuite(expectations=[...])`` only logs an expectation it cannot build (an unknown
+    type) and drops it, so a typo would silently remove a check: each one is built here first.
+    """
+    import great_expectations as gx
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    expectations = []
+    for number, item in enumerate(spec.expectations, 1):
+        try:
+            expectations.append(ExpectationConfiguration(**item).to_domain_obj())
+        except Exception as exc:  # unknown type or key, kwargs GX rejects (pydantic): all configuration
+            message = f"{type(exc).__name__}: {_one_line(exc)}"
+            raise SuiteError(f"suite {spec.path}: {describe(number, item)} is not valid: {message}") from exc
+    suite = gx.ExpectationSuite(name=spec.name, meta=spec.meta, expectations=expectations)
+    if len(suite.expectations) != len(spec.expectations):
+        raise SuiteError(
+            f"suite {spec.path}: GX built {len(suite.expectations)} of {len(spec.expectations)} expectations"
+        )
+    return suite
+
+
 class GxSession:
     """An ephemeral GX context holding every suite (so Data Docs renders a page for each)."""
 
@@ -87,9 +116,7 @@ class GxSession:
             progress_bars=ProgressBarsConfig(globally=False),
         )
         self.context = gx.get_context(mode="ephemeral", project_config=config)
-        self.suites = {
-            spec.name: self.context.suites.add(gx.ExpectationSuite(**spec.gx_dict())) for spec in specs
-        }
+        self.suites = {spec.name: self.context.suites.add(build_suite(spec)) for spec in specs}
         self.datasource = self.context.data_sources.add_pandas("likeness_watch")
         self._count = 0
 

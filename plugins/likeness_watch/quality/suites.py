@@ -81,6 +81,25 @@ def _condition_columns(condition: Any) -> Iterator[str]:
             yield from _condition_columns(item)
 
 
+def describe(number: int, expectation: Any) -> str:
+    """How errors name an expectation: its position in the file and its type."""
+    kind = expectation.get("type") if isinstance(expectation, dict) else None
+    return f"expectation {number}" + (f" ({kind})" if isinstance(kind, str) else "")
+
+
+def _check_expectation(path: Path, number: int, expectation: Any) -> None:
+    """Structure only: whether GX knows the type and accepts the kwargs is checked by ``GxSession``."""
+    where = f"suite {path}: {describe(number, expectation)}"
+    if not isinstance(expectation, dict):
+        raise SuiteError(f"{where} must be a mapping with type, kwargs and severity")
+    if not isinstance(expectation.get("type"), str) or not expectation["type"]:
+        raise SuiteError(f"{where} needs a type (e.g. expect_column_values_to_not_be_null)")
+    if not isinstance(expectation.get("kwargs", {}), dict):
+        raise SuiteError(f"{where}: kwargs must be a mapping")
+    if expectation.get("severity", "critical") not in SEVERITIES:
+        raise SuiteError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
+
+
 def parse_suite(path: Path) -> SuiteSpec:
     """Read and check one suite file (structure only; GX checks the expectations themselves)."""
     try:
@@ -90,16 +109,23 @@ def parse_suite(path: Path) -> SuiteSpec:
     if not isinstance(doc, dict) or not isinstance(doc.get("expectations"), list):
         raise SuiteError(f"suite {path} needs a name, meta and a list of expectations")
     meta = doc.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise SuiteError(f"suite {path}: meta must be a mapping")
     layer = meta.get("layer")
     if layer not in LAYERS:
         raise SuiteError(f"suite {path}: meta.layer must be one of {', '.join(LAYERS)}")
-    for expectation in doc["expectations"]:
-        if expectation.get("severity", "critical") not in SEVERITIES:
-            raise SuiteError(f"suite {path}: severity must be one of {', '.join(SEVERITIES)}")
+    if layer != "raw" and not (isinstance(meta.get("table"), str) and meta["table"]):
+        raise SuiteError(f"suite {path}: a {layer} suite needs meta.table (the table it validates)")
+    for number, expectation in enumerate(doc["expectations"], 1):
+        _check_expectation(path, number, expectation)
+    try:
+        version = int(meta.get("version", 1))
+    except (TypeError, ValueError) as exc:
+        raise SuiteError(f"suite {path}: meta.version must be an integer") from exc
     return SuiteSpec(
         name=str(doc.get("name") or path.stem),
         layer=layer,
-        version=int(meta.get("version", 1)),
+        version=version,
         meta=meta,
         expectations=doc["expectations"],
         path=path,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
+
 import pytest
 
 from likeness_watch.hubs.registry import hub_names
+from likeness_watch.quality.gx_runner import build_suite
 from likeness_watch.quality.suites import SuiteError, load_suites, parse_suite, raw_suite
+from likeness_watch.quality.warehouse import targets
 
 DRIFT = "expect_table_columns_to_match_set"
 
@@ -64,3 +69,76 @@ def test_malformed_suite_is_a_configuration_error(tmp_path):
         parse_suite(bad)
     with pytest.raises(SuiteError, match="no expectations directory"):
         load_suites(tmp_path / "missing")
+
+
+def suite_copy(settings, tmp_path, relative, old, new):
+    """A copy of the real suites with one edit in ``relative``; returns the edited file."""
+    copy = tmp_path / "expectations"
+    shutil.copytree(settings.expectations, copy)
+    path = copy / relative
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+BETWEEN = "- type: expect_column_values_to_be_between\n  kwargs: {column: record.stats.downloadCount"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        (
+            BETWEEN,
+            BETWEEN.replace("to_be_between", "to_be_betwen"),
+            "expect_column_values_to_be_betwen not found",
+        ),
+        (BETWEEN, BETWEEN.replace("{column:", "{colum:"), "ValidationError"),
+        (BETWEEN, BETWEEN.replace("kwargs:", "kwarg:"), "TypeError"),
+    ],
+)
+def test_an_expectation_gx_cannot_build_is_a_suite_error_not_a_dropped_check(
+    settings, tmp_path, old, new, error
+):
+    """GX only logs an expectation it cannot build and drops it: the gate would pass one check short."""
+    path = suite_copy(settings, tmp_path, "raw/civitai.yml", old, new)
+    spec = parse_suite(path)
+    with pytest.raises(SuiteError, match="expectation 20 ") as raised:
+        build_suite(spec)
+    message = str(raised.value)
+    assert str(path) in message and error in message and "\n" not in message
+
+
+def test_every_shipped_expectation_is_built(settings):
+    for spec in load_suites(settings.expectations):
+        assert len(build_suite(spec).expectations) == len(spec.expectations), spec.name
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (
+            "name: x\nmeta: {layer: raw}\nexpectations: [expect_column_values_to_be_unique]\n",
+            "expectation 1 ",
+        ),
+        ("name: x\nmeta: {layer: raw}\nexpectations: [{kwargs: {}}]\n", "needs a type"),
+        ("name: x\nmeta: {layer: raw}\nexpectations: [{type: t, kwargs: [a]}]\n", "kwargs must be a mapping"),
+        ("name: x\nmeta: [layer]\nexpectations: []\n", "meta must be a mapping"),
+        ("name: x\nmeta: {layer: marts}\nexpectations: []\n", "meta.table"),
+    ],
+)
+def test_malformed_expectations_and_meta_name_the_file(tmp_path, text, error):
+    bad = tmp_path / "marts" / "x.yml"
+    bad.parent.mkdir()
+    bad.write_text(text)
+    with pytest.raises(SuiteError, match=error) as raised:
+        parse_suite(bad)
+    assert str(bad) in str(raised.value)
+
+
+def test_warehouse_targets_without_a_table_is_a_suite_error(settings):
+    spec = next(spec for spec in load_suites(settings.expectations) if spec.layer == "marts")
+    broken = dataclasses.replace(spec, meta={k: v for k, v in spec.meta.items() if k != "table"})
+    with pytest.raises(SuiteError, match="meta.table") as raised:
+        targets(broken)
+    assert str(spec.path) in str(raised.value)
