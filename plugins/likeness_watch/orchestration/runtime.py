@@ -41,7 +41,11 @@ def crawl_hub(hub: str, day: date) -> dict[str, Any]:
 
 
 def gate_raw_partition(hub: str, day: date) -> dict[str, Any]:
-    """Raw gate for one partition; raises ``QualityGateError`` (after quarantining) on failure."""
+    """Raw gate for one partition; raises ``QualityGateError`` (after quarantining) on failure.
+
+    Fails closed: any other exception (a malformed suite, a store error) quarantines the partition
+    too before it propagates; the task's next successful run releases it.
+    """
     from likeness_watch.quality import validate_raw
 
     settings = Settings()

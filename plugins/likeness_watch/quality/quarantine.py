@@ -3,7 +3,9 @@
 Every reader lists only ``committed`` manifests, so a quarantined partition is invisible to the
 build, the crawler's baseline and reports, while its files stay in place for inspection. A
 corrected re-crawl commits a fresh manifest, which releases it; so does ``release_partition``
-after a re-validation passes (e.g. once a suite learned a legitimate new enum value).
+after a re-validation passes (e.g. once a suite learned a legitimate new enum value). A partition
+quarantined because the gate itself failed (``gate_error``) was never judged: the next gate run
+that passes releases it on its own.
 """
 
 from __future__ import annotations
@@ -24,17 +26,27 @@ def _current(store: ObjectStore, validated: Manifest) -> Manifest | None:
 
 
 def quarantine_partition(
-    store: ObjectStore, validated: Manifest, failed: list[str], reason: str
+    store: ObjectStore, validated: Manifest, failed: list[str], reason: str, *, gate_error: bool = False
 ) -> Manifest | None:
-    """Mark the validated run quarantined; None when a newer crawl replaced it meanwhile."""
+    """Mark the validated run quarantined; None when a newer crawl replaced it meanwhile.
+
+    ``gate_error``: the gate itself failed (no verdict on the data), so the next passing gate run
+    releases the partition without ``--release`` (see ``is_gate_error``).
+    """
     current = _current(store, validated)
     if current is None:
         return None
-    quarantined = replace(
-        current, status=QUARANTINED, quarantine={"reason": reason, "failed": failed, "at": utc_now()}
-    )
+    details: dict[str, object] = {"reason": reason, "failed": failed, "at": utc_now()}
+    if gate_error:
+        details["gate_error"] = True
+    quarantined = replace(current, status=QUARANTINED, quarantine=details)
     store.put_bytes(manifest_key(current.hub, date.fromisoformat(current.dt)), quarantined.to_json())
     return quarantined
+
+
+def is_gate_error(manifest: Manifest) -> bool:
+    """Quarantined because the gate crashed, not because the data failed an expectation."""
+    return manifest.status == QUARANTINED and bool((manifest.quarantine or {}).get("gate_error"))
 
 
 def release_partition(store: ObjectStore, validated: Manifest) -> Manifest | None:

@@ -3,24 +3,30 @@
 A failure quarantines the partition before anything is stored (so the build never reads it, even
 if storing the results fails). Each partition is judged on its own, so the other hubs' data keeps
 flowing. Several partitions share one GX session and one Data Docs build (the CLI, backfills).
+
+The gate fails closed: when it fails itself (a malformed suite file, a store error, a bug), every
+partition it had not judged yet is quarantined with ``gate error: <type>: <message>`` before the
+exception propagates; the next gate run that passes releases it.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from collections.abc import Iterable
 from datetime import date
 
+from likeness_watch.hubs.registry import hub_names
 from likeness_watch.quality.frames import raw_frame
 from likeness_watch.quality.gate import GateRun, precondition_failure, record, run_gate
 from likeness_watch.quality.gx_runner import Batch, GxSession
-from likeness_watch.quality.quarantine import quarantine_partition, release_partition
+from likeness_watch.quality.quarantine import is_gate_error, quarantine_partition, release_partition
 from likeness_watch.quality.suites import load_suites, raw_suite
 from likeness_watch.quality.summary import QualityGateError, ValidationSummary
 from likeness_watch.raw import Manifest, iter_envelopes, read_manifest
-from likeness_watch.raw.manifest import QUARANTINED
+from likeness_watch.raw.manifest import COMMITTED, QUARANTINED
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore
 
@@ -57,7 +63,7 @@ def _apply_verdict(store: ObjectStore, manifest: Manifest, summary: ValidationSu
             summary.notes.append(f"{where} quarantined: readers skip it until a re-crawl passes.")
         else:
             summary.notes.append(f"{where} was re-crawled during validation: not quarantined.")
-    elif manifest.status == QUARANTINED and release:
+    elif manifest.status == QUARANTINED and (release or is_gate_error(manifest)):
         if release_partition(store, manifest):
             summary.notes.append(f"{where} released from quarantine.")
     elif manifest.status == QUARANTINED:
@@ -67,10 +73,12 @@ def _apply_verdict(store: ObjectStore, manifest: Manifest, summary: ValidationSu
 def validate_partitions(
     settings: Settings, store: ObjectStore, partitions: Iterable[tuple[str, date]], release: bool = False
 ) -> list[ValidationSummary]:
-    """Validate ``(hub, day)`` partitions, quarantining failures; returns one summary each, raises none.
+    """Validate ``(hub, day)`` partitions, quarantining failures; returns one summary each.
 
     A quarantined partition is validated too (e.g. after a suite change); ``release`` makes it
-    visible again if it passes. A missing partition raises ``QualityGateError`` before any work.
+    visible again if it passes (a partition quarantined by a gate error is released anyway). A
+    missing partition raises ``QualityGateError`` before any work; any other exception first
+    quarantines the partitions not judged yet, then propagates.
     """
     manifests = []
     for hub, day in partitions:
@@ -78,14 +86,63 @@ def validate_partitions(
         if manifest is None:
             raise QualityGateError(f"no raw partition for {hub} {day} in {store.uri}: crawl it first")
         manifests.append(manifest)
-    session = GxSession(load_suites(settings.expectations))  # every suite gets a Data Docs page
-    runs = []
-    for manifest in manifests:
-        run = _validate(session, settings, store, manifest)
-        _apply_verdict(store, manifest, run.summary, release)
-        runs.append(run)
-    record(session, runs, settings, store)
+    runs: list[GateRun] = []
+    try:
+        session = GxSession(load_suites(settings.expectations))  # every suite gets a Data Docs page
+        for manifest in manifests:
+            run = _validate(session, settings, store, manifest)
+            _apply_verdict(store, manifest, run.summary, release)
+            runs.append(run)
+        record(session, runs, settings, store)
+    except BaseException as exc:  # fail closed: no partition stays readable without a verdict
+        _quarantine_unjudged(store, manifests[len(runs) :], exc, settings)
+        raise
     return [run.summary for run in runs]
+
+
+_URL_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
+_SECRET_QUERY = re.compile(r"(?i)(?<=[?&])((?:token|key|secret|password|signature|x-amz-[a-z-]+)=)[^&\s'\"]+")
+
+
+def _secrets(settings: Settings) -> list[str]:
+    values = [settings.slack_webhook_url, settings.webhook_secret, settings.smtp_password]
+    for hub in hub_names():
+        try:
+            values.append(settings.hub(hub).token)
+        except Exception:  # noqa: BLE001, S112 - a hub whose settings do not load has no token to hide
+            continue
+    return [value.get_secret_value() for value in values if value is not None and value.get_secret_value()]
+
+
+def gate_error_reason(exc: BaseException, settings: Settings, limit: int = 300) -> str:
+    """``gate error: <type>: <first line>``, without configured secrets or credentials in URLs."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    message = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    for secret in _secrets(settings):
+        message = message.replace(secret, "***")
+    message = _SECRET_QUERY.sub(r"\1***", _URL_USERINFO.sub("***@", message))
+    reason = f"gate error: {message}"
+    return reason if len(reason) <= limit else reason[: limit - 3] + "..."
+
+
+def _quarantine_unjudged(
+    store: ObjectStore, manifests: list[Manifest], exc: BaseException, settings: Settings
+) -> None:
+    """Quarantine the committed partitions the gate gave no verdict because it failed itself.
+
+    The next passing gate run releases them (``is_gate_error``); already quarantined ones keep
+    their quarantine (and its reason). Failing to quarantine is noted on ``exc``, never raised.
+    """
+    reason = gate_error_reason(exc, settings)
+    for manifest in manifests:
+        if manifest.status != COMMITTED:
+            continue
+        try:
+            quarantine_partition(store, manifest, [], reason, gate_error=True)
+        except Exception as error:  # noqa: BLE001 - the gate's own exception is the one to raise
+            exc.add_note(f"could not quarantine {manifest.hub} {manifest.dt}: {type(error).__name__}")
+        else:
+            exc.add_note(f"partition {manifest.hub} {manifest.dt} quarantined ({reason})")
 
 
 def validate_raw(

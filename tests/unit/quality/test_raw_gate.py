@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import gzip
+import shutil
 
 import duckdb
 import pytest
 
-from likeness_watch.quality import QualityGateError, quarantine_partition, validate_partitions, validate_raw
+from likeness_watch.quality import (
+    QualityGateError,
+    SuiteError,
+    quarantine_partition,
+    validate_partitions,
+    validate_raw,
+)
 from likeness_watch.raw import committed_partitions, read_manifest
 from likeness_watch.raw.layout import manifest_key
 
@@ -101,3 +108,115 @@ def test_undecodable_part_file_blocks(settings, store, raw):
 def test_missing_partition_is_reported_not_quarantined(settings, store, raw):
     with pytest.raises(QualityGateError, match="no raw partition for civitai 2025-05-01"):
         validate_raw(settings, store, "civitai", raw.day)
+
+
+def broken_suites(settings, tmp_path, relative, old, new):
+    """Settings whose suites are a copy of the real ones with one edit in ``relative``."""
+    copy = tmp_path / "expectations"
+    shutil.copytree(settings.expectations, copy, dirs_exist_ok=True)
+    path = copy / relative
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return settings.model_copy(update={"expectations": copy}), path, text
+
+
+BETWEEN = "- type: expect_column_values_to_be_between\n  kwargs: {column: record.stats.downloadCount"
+
+
+def test_a_typo_in_an_expectation_type_blocks_instead_of_dropping_the_check(settings, store, raw, tmp_path):
+    typo = BETWEEN.replace("to_be_between", "to_be_betwen")
+    broken, path, original = broken_suites(settings, tmp_path, "raw/civitai.yml", BETWEEN, typo)
+    envelopes = [raw.civitai_envelope(i) for i in range(1, 31)]
+    for envelope in envelopes:
+        envelope["record"]["stats"]["downloadCount"] = -5  # what the dropped check would have caught
+    raw.write_partition(store, "civitai", envelopes)
+
+    with pytest.raises(
+        SuiteError, match=r"civitai\.yml: expectation 20 \(expect_column_values_to_be_betwen\)"
+    ):
+        validate_raw(broken, store, "civitai", raw.day)
+    assert read_manifest(store, "civitai", raw.day).status == "quarantined"
+
+    path.write_text(original)  # the typo fixed, the check runs and blocks on the data
+    with pytest.raises(
+        QualityGateError, match=r"expect_column_values_to_be_between\(record.stats.downloadCount\)"
+    ):
+        validate_raw(broken, store, "civitai", raw.day)
+    manifest = read_manifest(store, "civitai", raw.day)
+    assert manifest.status == "quarantined" and "gate_error" not in manifest.quarantine
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        ("kwargs: {column: is_likeness}", "kwargs: {colum: is_likeness}", "SuiteError"),
+        (
+            "type: expect_column_values_to_not_be_null",
+            "type: expect_column_values_to_not_be_nul",
+            "SuiteError",
+        ),
+    ],
+)
+def test_a_gate_error_quarantines_and_the_next_passing_run_releases(
+    settings, store, raw, tmp_path, old, new, error
+):
+    """A broken suite of another layer fails the gate itself: fail closed, then recover on a rerun."""
+    broken, path, original = broken_suites(settings, tmp_path, "marts/dim_model.yml", old, new)
+    raw.write_partition(store, "huggingface", [raw.hf_envelope("a/b")])
+
+    with pytest.raises(SuiteError) as raised:
+        validate_raw(broken, store, "huggingface", raw.day)
+    manifest = read_manifest(store, "huggingface", raw.day)
+    assert manifest.status == "quarantined" and manifest.quarantine["gate_error"] is True
+    assert manifest.quarantine["reason"].startswith(f"gate error: {error}: suite {path}")
+    assert committed_partitions(store) == []
+    assert any("huggingface 2025-05-01 quarantined" in note for note in raised.value.__notes__)
+
+    path.write_text(original)
+    summary = validate_raw(broken, store, "huggingface", raw.day)  # no --release needed
+    assert "released from quarantine" in summary.render()
+    assert [(m.hub, m.status) for m in committed_partitions(store)] == [("huggingface", "committed")]
+
+
+def test_any_exception_quarantines_only_unjudged_partitions_without_secrets(
+    settings, store, raw, monkeypatch
+):
+    import likeness_watch.quality.raw as raw_gate
+
+    monkeypatch.setenv("CIVITAI_API_TOKEN", "tok-s3cr3t")
+    raw.write_partition(store, "huggingface", [raw.hf_envelope("a/b")])
+    raw.write_partition(store, "civitai", healthy_civitai(raw))
+    real = raw_gate.raw_frame
+
+    def crash_on_civitai(envelopes, spec):
+        if spec.hub == "civitai":
+            raise RuntimeError(
+                "GET https://user:pw@civitai.com/api?token=tok-s3cr3t failed (Bearer tok-s3cr3t)\nsecond"
+            )
+        return real(envelopes, spec)
+
+    monkeypatch.setattr(raw_gate, "raw_frame", crash_on_civitai)
+    with pytest.raises(RuntimeError):
+        validate_partitions(settings, store, [("huggingface", raw.day), ("civitai", raw.day)])
+
+    assert read_manifest(store, "huggingface", raw.day).status == "committed"  # judged: passed
+    manifest = read_manifest(store, "civitai", raw.day)
+    assert manifest.status == "quarantined"
+    reason = manifest.quarantine["reason"]
+    assert reason.startswith("gate error: RuntimeError: GET https://***@civitai.com/api?token=***")
+    assert "s3cr3t" not in reason and "pw" not in reason and "second" not in reason
+    assert "(Bearer ***)" in reason
+
+
+def test_a_gate_error_keeps_a_data_quarantine_as_it_was(settings, store, raw, tmp_path):
+    manifest = raw.write_partition(store, "huggingface", [raw.hf_envelope("a/b")])
+    quarantine_partition(store, manifest, ["expect_x"], "reviewed by hand")
+    broken, _, _ = broken_suites(
+        settings, tmp_path, "marts/dim_model.yml", "kwargs: {column: is_likeness}", "kwargs: {colum: x}"
+    )
+    with pytest.raises(SuiteError):
+        validate_raw(broken, store, "huggingface", raw.day)
+    assert read_manifest(store, "huggingface", raw.day).quarantine["reason"] == "reviewed by hand"
+    summary = validate_raw(settings, store, "huggingface", raw.day)
+    assert "stays quarantined" in summary.render()  # a data quarantine still needs --release
