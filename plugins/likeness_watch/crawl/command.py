@@ -1,8 +1,9 @@
-"""``likeness-watch crawl``: one hub (or all), one day, into the object store."""
+"""``likeness-watch crawl``: one hub (or all), one day, into the object store, then the raw gate."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -12,6 +13,9 @@ from likeness_watch.hubs.registry import hub_names
 from likeness_watch.raw import Manifest
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore, open_store
+
+if TYPE_CHECKING:
+    from likeness_watch.quality.summary import ValidationSummary
 
 
 def progress_bar() -> Progress:
@@ -35,18 +39,49 @@ def crawl_with_progress(
     return crawl_day(hub, day, settings, store, progress=advance, **hub_overrides)
 
 
+def gate_partition(settings: Settings, store: ObjectStore, hub: str, day: date) -> ValidationSummary:
+    """The raw gate on a partition just committed (``validate_raw``, as the DAG's validate task).
+
+    A failed gate quarantines the partition and its summary is returned; a gate that fails itself
+    quarantines it too and raises ``click.ClickException`` (configuration and store errors) or the
+    original exception.
+    """
+    import duckdb
+
+    from likeness_watch.quality import QualityGateError, SuiteError, validate_raw
+
+    try:
+        return validate_raw(settings, store, hub, day)
+    except QualityGateError as exc:
+        if exc.summary is not None:
+            return exc.summary
+        error: Exception = exc
+    except (SuiteError, duckdb.Error) as exc:
+        error = exc
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    raise click.ClickException(
+        f"raw gate error for {hub} {day}, partition quarantined: {message} "
+        f"(fix it, then `likeness-watch validate --layer raw --hub {hub} --date {day}` releases it)"
+    ) from error
+
+
 @click.command()
 @click.option("--hub", "hubs", type=click.Choice(hub_names()), multiple=True, help="Hub(s); default all.")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Day to crawl (UTC).")
 @click.option("--base-url", help="Override the hub's API base URL ({date} is replaced by the day).")
 @click.option("--store", help="Object store URI (default $LW_STORE or ./data/lake).")
 def crawl(hubs: tuple[str, ...], day: datetime, base_url: str | None, store: str | None) -> None:
-    """Crawl hub metadata for one day into an immutable raw partition."""
+    """Crawl hub metadata for one day into an immutable raw partition, then run its raw gate.
+
+    Each committed partition is validated right away (a re-crawl ends a quarantine only if it
+    passes); exits non-zero when one is quarantined.
+    """
     settings = Settings(**({"store": store} if store else {}))
     if base_url and len(hubs) != 1:
         raise click.UsageError("--base-url needs exactly one --hub")
     object_store = open_store(settings.store)
     object_store.check()
+    quarantined = []
     with progress_bar() as progress:
         for hub in hubs or hub_names():
             manifest = crawl_with_progress(
@@ -57,3 +92,9 @@ def crawl(hubs: tuple[str, ...], day: datetime, base_url: str | None, store: str
                 f"({manifest.mode}), "
                 f"{manifest.pages_fetched} pages, {manifest.requests} requests -> {settings.store}"
             )
+            summary = gate_partition(settings, object_store, hub, day.date())
+            summary.print_to(progress.console)
+            if not summary.success:
+                quarantined.append(summary.failure_message())
+    if quarantined:
+        raise click.ClickException("partition quarantined: " + " | ".join(quarantined))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from datetime import date
+
 import pytest
 from click.testing import CliRunner
 
@@ -76,4 +79,61 @@ def test_crawl_command_against_simulator(runner, sim, tmp_path):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "huggingface 2023-04-01:" in result.output and "records" in result.output
+    assert "raw gate PASSED for huggingface 2023-04-01" in result.output  # the gate ran on it
     assert (tmp_path / "lake/raw/hub=huggingface/dt=2023-04-01/manifest.json").is_file()
+
+
+def fake_crawl(model_id):
+    """A stand-in for ``crawl_day`` that commits a one-record Hugging Face partition."""
+    from likeness_watch.raw import PartitionWriter
+
+    def crawl_day(hub, day, settings, store, progress=None, **overrides):
+        writer = PartitionWriter(store, hub, day)
+        record = {
+            "_id": "66a1b2c3d4e5f6a7b8c9d0e1",
+            "id": model_id,
+            "createdAt": "2025-04-30T10:00:00.000Z",
+            "lastModified": "2025-04-30T11:00:00.000Z",
+            "tags": ["lora"],
+            "downloads": 5,
+            "likes": 1,
+        }
+        envelope = {"hub": hub, "model_id": model_id, "via": "listing", "fetched_at": "2025-05-01T00:00:03Z"}
+        writer.add(envelope | {"http_status": 200, "record": record, "error": None})
+        return writer.commit(mode="sweep")
+
+    return crawl_day
+
+
+def test_a_recrawl_that_fails_the_raw_gate_is_quarantined_and_exits_non_zero(runner, tmp_path, monkeypatch):
+    """``crawl`` is how a quarantine ends: it must never commit a partition the gate has not passed."""
+    from likeness_watch.raw import committed_partitions, read_manifest
+    from likeness_watch.store import open_store
+
+    monkeypatch.setattr("likeness_watch.crawl.command.crawl_day", fake_crawl(None))  # an item without id
+    result = runner.invoke(main, ["crawl", "--hub", "huggingface", "--date", "2025-05-01"])
+    assert result.exit_code == 1, result.output
+    assert "raw gate FAILED for huggingface 2025-05-01" in result.output
+    assert "partition quarantined: raw gate failed for huggingface 2025-05-01" in result.output
+    assert "Traceback" not in result.output
+    store = open_store(str(tmp_path / "lake"))
+    assert read_manifest(store, "huggingface", date(2025, 5, 1)).status == "quarantined"
+    assert committed_partitions(store) == []
+
+
+def test_a_raw_gate_error_during_crawl_quarantines_and_is_one_line(runner, tmp_path, monkeypatch, repo_root):
+    from likeness_watch.raw import read_manifest
+    from likeness_watch.store import open_store
+
+    suites = tmp_path / "expectations"
+    shutil.copytree(repo_root / "expectations", suites)
+    dim = suites / "marts/dim_model.yml"
+    dim.write_text(dim.read_text().replace("kwargs: {column: is_likeness}", "kwargs: {colum: is_likeness}"))
+    monkeypatch.setenv("LW_EXPECTATIONS", str(suites))
+    monkeypatch.setattr("likeness_watch.crawl.command.crawl_day", fake_crawl("a/b"))
+    result = runner.invoke(main, ["crawl", "--hub", "huggingface", "--date", "2025-05-01"])
+    assert result.exit_code == 1, result.output
+    assert "raw gate error for huggingface 2025-05-01, partition quarantined: suite" in result.output
+    assert "dim_model.yml" in result.output and "Traceback" not in result.output
+    manifest = read_manifest(open_store(str(tmp_path / "lake")), "huggingface", date(2025, 5, 1))
+    assert manifest.status == "quarantined" and manifest.quarantine["gate_error"]
