@@ -54,16 +54,28 @@ def _checkpoint(path: Path) -> None:
 def prepare_candidate(settings: Settings) -> Path:
     """A fresh candidate: a copy of the published warehouse, or nothing yet on the first build."""
     candidate = candidate_path(settings)
+    partial = candidate.with_name(candidate.name + ".partial")
     candidate.parent.mkdir(parents=True, exist_ok=True)
-    candidate.unlink(missing_ok=True)
-    _wal(candidate).unlink(missing_ok=True)
+    for stale in (candidate, _wal(candidate), partial):
+        stale.unlink(missing_ok=True)
     if settings.warehouse.exists():
         with writer_lock(settings.warehouse):
             _checkpoint(settings.warehouse)
-            partial = candidate.with_name(candidate.name + ".partial")
-            shutil.copyfile(settings.warehouse, partial)
+            _copy(settings.warehouse, partial)
         os.replace(partial, candidate)
     return candidate
+
+
+def _copy(source: Path, partial: Path) -> None:
+    """Copy ``source`` to ``partial``; on any error the partial copy is deleted (it can be GBs)."""
+    try:
+        shutil.copyfile(source, partial)
+    except BaseException as exc:
+        partial.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+            raise OSError(exc.errno, f"cannot copy the warehouse {source} to {partial}: {reason}") from exc
+        raise
 
 
 def publish_candidate(settings: Settings) -> Path:

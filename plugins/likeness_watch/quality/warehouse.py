@@ -20,7 +20,7 @@ from likeness_watch.hubs.registry import hub_names
 from likeness_watch.quality.gate import GateRun, precondition_failure, record, run_gate
 from likeness_watch.quality.gx_runner import Batch, GxSession
 from likeness_watch.quality.publish import candidate_path
-from likeness_watch.quality.suites import SuiteSpec, load_suites
+from likeness_watch.quality.suites import SuiteError, SuiteSpec, load_suites
 from likeness_watch.quality.summary import Outcome, QualityGateError, ValidationSummary
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore, open_store
@@ -38,7 +38,9 @@ def sql_parameters(sql: str, values: dict[str, Any]) -> dict[str, Any]:
 
 def targets(spec: SuiteSpec) -> list[tuple[str | None, str]]:
     """``(hub, table)`` pairs a suite validates: one per registered hub when the table has ``{hub}``."""
-    table = spec.meta["table"]
+    table = spec.meta.get("table")
+    if not isinstance(table, str) or not table:
+        raise SuiteError(f"suite {spec.path}: meta.table must name the table the suite validates")
     if "{hub}" in table:
         return [(hub, table.format(hub=hub)) for hub in hub_names()]
     return [(None, table)]

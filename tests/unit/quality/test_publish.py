@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import shutil
 import threading
 from datetime import UTC, date, datetime
 
@@ -108,3 +110,23 @@ def test_publish_waits_for_a_writer_of_the_published_file(settings):
     publisher.join(timeout=60)
     assert published.is_set()
     assert query(settings.warehouse, "select v from mart_view") == [("today",)]
+
+
+def test_disk_full_during_the_copy_leaves_no_partial_and_names_the_path(settings, monkeypatch):
+    build(settings.warehouse, "yesterday")
+    partial = candidate_path(settings).with_name(settings.warehouse.name + ".partial")
+
+    def disk_full(source, target):
+        with open(source, "rb") as src, open(target, "wb") as dst:
+            dst.write(src.read(4096))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch, pytest.raises(OSError, match="No space left on device") as raised:
+        patch.setattr(shutil, "copyfile", disk_full)
+        prepare_candidate(settings)
+    assert raised.value.errno == errno.ENOSPC and str(partial) in str(raised.value)
+    assert not partial.exists() and not candidate_path(settings).exists()
+
+    partial.write_bytes(b"left by a killed run")
+    assert query(prepare_candidate(settings), "select v from mart") == [("yesterday",)]
+    assert not partial.exists()
