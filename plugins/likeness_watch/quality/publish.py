@@ -27,15 +27,10 @@ from likeness_watch.quality import results_table
 from likeness_watch.quality.summary import QualityGateError
 from likeness_watch.settings import Settings
 from likeness_watch.warehouse.access import connect, writer_lock
+from likeness_watch.warehouse.paths import candidate_path
 
-CANDIDATE_DIR = "candidate"
 OPERATIONS_TABLES = (results_table.TABLE, *history.TABLES)
 """Written by the gates and alert runs into the published file: its copy is the truth."""
-
-
-def candidate_path(settings: Settings) -> Path:
-    """Where builds write the warehouse awaiting the gate."""
-    return settings.warehouse.parent / CANDIDATE_DIR / settings.warehouse.name
 
 
 def _wal(path: Path) -> Path:

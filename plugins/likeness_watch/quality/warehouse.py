@@ -19,12 +19,12 @@ import duckdb
 from likeness_watch.hubs.registry import hub_names
 from likeness_watch.quality.gate import GateRun, precondition_failure, record, run_gate
 from likeness_watch.quality.gx_runner import Batch, GxSession
-from likeness_watch.quality.publish import candidate_path
 from likeness_watch.quality.suites import SuiteError, SuiteSpec, load_suites
 from likeness_watch.quality.summary import Outcome, QualityGateError, ValidationSummary
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore, open_store
 from likeness_watch.warehouse.access import connect
+from likeness_watch.warehouse.paths import candidate_path
 
 WAREHOUSE_LAYERS = ("staging", "marts")
 LATEST_DAY_SQL = "select max(dt) from staging.stg_lake__partitions where status = 'committed'"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from likeness_watch.settings import Settings
+
 DBT_PROJECT_DIRNAME = "dbt_project"
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DBT_PROJECT_DIR = REPO_ROOT / DBT_PROJECT_DIRNAME
@@ -25,3 +27,12 @@ def resolve_store_uri(uri: str, cwd: Path) -> str:
         return uri
     path = Path(uri.removeprefix("file://")).expanduser()
     return str(path if path.is_absolute() else (root_for(cwd) / path).resolve())
+
+
+CANDIDATE_DIR = "candidate"
+
+
+def candidate_path(settings: Settings) -> Path:
+    """Where builds write the warehouse awaiting the gate (``likeness_watch.quality.publish``);
+    here, in a light module, because the build DAG needs it when it is parsed."""
+    return settings.warehouse.parent / CANDIDATE_DIR / settings.warehouse.name
