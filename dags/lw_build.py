@@ -51,10 +51,9 @@ def lw_build() -> None:
     @task
     def validate(layer: str, logical_date: pendulum.DateTime | None = None) -> str:
         """Quality gate on the candidate (GX); fails naming the expectations, nothing is published."""
-        from likeness_watch.quality import validate_warehouse
+        from likeness_watch.orchestration.runtime import gate_candidate
 
-        day = logical_date.date() if logical_date else None  # asset-triggered runs have none
-        return validate_warehouse(Settings(), layer, day, candidate=True).render()
+        return gate_candidate(layer, logical_date.date() if logical_date else None)  # asset runs: None
 
     @task(outlets=[MARTS_ASSET])
     def publish_marts() -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, TriggerRule, dag, task
@@ -28,7 +28,8 @@ from likeness_watch.orchestration.assets import raw_asset
     doc_md=__doc__,
 )
 def lw_crawl() -> None:
-    """Crawl each hub for the run's day (its logical date, UTC), one mapped task per hub.
+    """Crawl each hub for the run's day (its logical date, UTC; a run triggered without one
+    crawls the last complete day), one mapped task per hub.
 
     A scheduled run's logical date is the start of its daily data interval; it runs once that
     day is over, so the partition holds the hubs as they were at the end of that day.
@@ -50,16 +51,16 @@ def lw_crawl() -> None:
     @task(pool=HUB_POOL)
     def crawl(hub: str, logical_date: pendulum.DateTime | None = None) -> dict:
         """Crawl one hub for the day into raw/hub=<hub>/dt=<day>/ and commit its manifest."""
-        from likeness_watch.orchestration.runtime import crawl_hub
+        from likeness_watch.orchestration.runtime import crawl_day_of, crawl_hub
 
-        return crawl_hub(hub, logical_date.date())
+        return crawl_hub(hub, crawl_day_of(logical_date))
 
     @task
-    def validate(summary: dict, logical_date: pendulum.DateTime | None = None) -> dict:
+    def validate(summary: dict) -> dict:
         """Raw quality gate (Great Expectations); a failing partition is quarantined and this fails."""
         from likeness_watch.orchestration.runtime import gate_raw_partition
 
-        return gate_raw_partition(summary["hub"], logical_date.date())
+        return gate_raw_partition(summary["hub"], date.fromisoformat(summary["dt"]))
 
     @task(outlets=[raw_asset(hub) for hub in hub_names()], trigger_rule=TriggerRule.ALL_DONE)
     def publish() -> None:

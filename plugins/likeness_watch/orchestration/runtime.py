@@ -6,7 +6,9 @@ amazon provider falls back to the usual boto3 chain when the connection is not d
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from likeness_watch.settings import Settings
@@ -20,6 +22,28 @@ def airflow_store(settings: Settings) -> ObjectStore:
 
         client = S3Hook(aws_conn_id="aws_default").get_conn()
     return open_store(settings.store, s3_client=client)
+
+
+def crawl_day_of(logical_date: datetime | None) -> date:
+    """The day a crawl run covers: its logical date, or for a run triggered without one
+    (Airflow 3's default for manual runs) the last complete UTC day."""
+    if logical_date is not None:
+        return logical_date.date()
+    return datetime.now(UTC).date() - timedelta(days=1)
+
+
+@contextmanager
+def verdicts_are_final() -> Iterator[None]:
+    """A failed quality gate fails its task without retries: a retry would run the same checks on
+    the same data (gate *errors*, e.g. a store outage, still retry)."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from likeness_watch.quality import QualityGateError
+
+    try:
+        yield
+    except QualityGateError as exc:
+        raise AirflowFailException(str(exc)) from exc
 
 
 def crawl_hub(hub: str, day: date) -> dict[str, Any]:
@@ -49,5 +73,14 @@ def gate_raw_partition(hub: str, day: date) -> dict[str, Any]:
     from likeness_watch.quality import validate_raw
 
     settings = Settings()
-    summary = validate_raw(settings, airflow_store(settings), hub, day)
+    with verdicts_are_final():
+        summary = validate_raw(settings, airflow_store(settings), hub, day)
     return {"hub": hub, "dt": day.isoformat(), "summary": summary.render()}
+
+
+def gate_candidate(layer: str, day: date | None) -> str:
+    """Quality gate on the candidate warehouse; a failure keeps it unpublished, without retries."""
+    from likeness_watch.quality import validate_warehouse
+
+    with verdicts_are_final():
+        return validate_warehouse(Settings(), layer, day, candidate=True).render()
