@@ -82,5 +82,6 @@ def gate_candidate(layer: str, day: date | None) -> str:
     """Quality gate on the candidate warehouse; a failure keeps it unpublished, without retries."""
     from likeness_watch.quality import validate_warehouse
 
+    settings = Settings()
     with verdicts_are_final():
-        return validate_warehouse(Settings(), layer, day, candidate=True).render()
+        return validate_warehouse(settings, layer, day, candidate=True, store=airflow_store(settings)).render()

@@ -116,7 +116,7 @@ def validate_warehouse(
 ) -> ValidationSummary:
     """Validate the ``staging`` or ``marts`` tables as of ``day``; raise ``QualityGateError`` on failure.
 
-    ``candidate`` validates the build awaiting publication (``publish.candidate_path``) instead of
+    ``candidate`` validates the build awaiting publication (``paths.candidate_path``) instead of
     the published warehouse. Results always go to the published warehouse's ``validation_results``
     and Data Docs to ``store`` (default: ``settings.store``).
     """
