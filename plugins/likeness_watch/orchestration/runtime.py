@@ -84,4 +84,5 @@ def gate_candidate(layer: str, day: date | None) -> str:
 
     settings = Settings()
     with verdicts_are_final():
-        return validate_warehouse(settings, layer, day, candidate=True, store=airflow_store(settings)).render()
+        summary = validate_warehouse(settings, layer, day, candidate=True, store=airflow_store(settings))
+    return summary.render()
