@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Iterable
 from datetime import date
 
+from likeness_watch.alerts.channels.base import redact
 from likeness_watch.hubs.registry import hub_names
 from likeness_watch.quality.frames import raw_frame
 from likeness_watch.quality.gate import GateRun, precondition_failure, record, run_gate
@@ -118,9 +119,7 @@ def gate_error_reason(exc: BaseException, settings: Settings, limit: int = 300) 
     """``gate error: <type>: <first line>``, without configured secrets or credentials in URLs."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     message = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
-    for secret in _secrets(settings):
-        message = message.replace(secret, "***")
-    message = _SECRET_QUERY.sub(r"\1***", _URL_USERINFO.sub("***@", message))
+    message = _SECRET_QUERY.sub(r"\1***", _URL_USERINFO.sub("***@", redact(message, _secrets(settings))))
     reason = f"gate error: {message}"
     return reason if len(reason) <= limit else reason[: limit - 3] + "..."
 
