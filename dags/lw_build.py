@@ -58,10 +58,9 @@ def lw_build() -> None:
     @task(outlets=[MARTS_ASSET])
     def publish_marts() -> dict:
         """Swap the validated candidate in and announce fresh marts (the Asset event)."""
-        from likeness_watch.quality import publish_candidate
-        from likeness_watch.warehouse.headlines import headline_numbers
+        from likeness_watch.orchestration.runtime import publish_validated
 
-        return {"headlines": headline_numbers(publish_candidate(Settings())).lines()}
+        return publish_validated()
 
     staging_gate = validate.override(task_id="validate_staging")("staging")
     marts_gate = validate.override(task_id="validate_marts")("marts")

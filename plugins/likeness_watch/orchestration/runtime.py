@@ -78,6 +78,19 @@ def gate_raw_partition(hub: str, day: date) -> dict[str, Any]:
     return {"hub": hub, "dt": day.isoformat(), "summary": summary.render()}
 
 
+def publish_validated() -> dict[str, Any]:
+    """Swap the validated candidate in; its headline numbers are read first, from the candidate,
+    so nothing after the swap can fail (a retry would find no candidate left to publish)."""
+    from likeness_watch.quality import publish_candidate
+    from likeness_watch.warehouse.headlines import headline_numbers
+    from likeness_watch.warehouse.paths import candidate_path
+
+    settings = Settings()
+    headlines = headline_numbers(candidate_path(settings)).lines()
+    publish_candidate(settings)
+    return {"headlines": headlines}
+
+
 def gate_candidate(layer: str, day: date | None) -> str:
     """Quality gate on the candidate warehouse; a failure keeps it unpublished, without retries."""
     from likeness_watch.quality import validate_warehouse
