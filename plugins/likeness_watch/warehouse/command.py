@@ -26,17 +26,26 @@ def build(
     """Build the DuckDB warehouse (dbt build): history, likeness decisions and trend marts.
 
     Incremental by default: only raw partitions that are new or were re-crawled since the last
-    build are read.
+    build are read. Builds in place, without the quality gates (the lw_build DAG builds a
+    candidate, gates it and publishes it), holding the file's writer lock so that a DAG's
+    publish cannot swap the file under the build.
     """
-    from likeness_watch.warehouse.build import WarehouseBuildError, build_warehouse
+    from filelock import Timeout
+
+    from likeness_watch.warehouse.access import writer_lock
+    from likeness_watch.warehouse.build import WarehouseBuildError, build_warehouse, dbt_vars
     from likeness_watch.warehouse.headlines import headline_numbers
 
     given = {"store": store, "warehouse": warehouse}
     settings = Settings(**{key: value for key, value in given.items() if value is not None})
+    path = Path(dbt_vars(settings, Path.cwd())["lw_warehouse"])
     try:
-        result = build_warehouse(settings, full_refresh=full_refresh, select=select, unit_tests=unit_tests)
+        with writer_lock(path):
+            result = build_warehouse(settings, full_refresh, select, unit_tests)
     except (WarehouseBuildError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
+    except Timeout as exc:
+        raise click.ClickException(f"{path} stayed locked by another writer (a publish, alerts)") from exc
     click.echo(result.summary())
     if result.warnings:
         click.echo("warnings: " + ", ".join(node.name for node in result.warnings))

@@ -1,9 +1,11 @@
 from pathlib import Path
 
 from click.testing import CliRunner
+from filelock import Timeout
 
 from likeness_watch.cli import main
 from likeness_watch.warehouse import build as build_module
+from likeness_watch.warehouse.access import writer_lock
 from likeness_watch.warehouse.build import BuildResult, WarehouseBuildError
 
 
@@ -46,6 +48,25 @@ def test_a_selected_build_prints_its_summary(monkeypatch, tmp_path):
         return BuildResult(Path(settings.warehouse), settings.store, full_refresh, "id", 1.0)
 
     monkeypatch.setattr(build_module, "build_warehouse", succeeding)
+    monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["build", "--select", "stg_lake__partitions"])
     assert result.exit_code == 0, result.output
     assert "loaded 0 partitions (0 rows)" in result.output
+
+
+def test_a_build_in_place_holds_the_writer_lock(monkeypatch, tmp_path):
+    """A DAG's publish (which takes the same lock) cannot swap the file under the build."""
+    warehouse = tmp_path / "w.duckdb"
+    held = []
+
+    def probing(settings, full_refresh=False, select=None, unit_tests=False):
+        try:
+            writer_lock(warehouse).acquire(timeout=0)
+        except Timeout:
+            held.append(True)
+        return BuildResult(Path(settings.warehouse), settings.store, full_refresh, "id", 1.0)
+
+    monkeypatch.setattr(build_module, "build_warehouse", probing)
+    result = CliRunner().invoke(main, ["build", "--warehouse", str(warehouse), "--select", "dim_model"])
+    assert result.exit_code == 0, result.output
+    assert held == [True]
