@@ -4,7 +4,9 @@
    name, so DuckDB's catalog name, which dbt writes into every view, stays the same), so
    incremental models continue from the published history;
 2. the build runs on it: ``build_warehouse(settings.model_copy(update={"warehouse": candidate}))``;
-3. ``validate_warehouse(settings, layer, day, candidate=True)`` validates it (staging, then marts);
+3. ``validate_warehouse(settings, layer, day, candidate=True)`` validates it (staging, then marts)
+   and stamps the file's state as passed; ``publish_candidate`` refuses a candidate whose stamps
+   do not match it (a gate failed or was skipped, or the file changed since);
 4. ``publish_candidate`` carries over the tables our code (not dbt) writes into the published
    file — the gates' ``validation_results`` and the alert history, which changed since step 1 —
    then renames the candidate over it (readers see the old file or the new one). Steps 1 and 4
@@ -25,6 +27,7 @@ import duckdb
 from likeness_watch.alerts import history
 from likeness_watch.quality import results_table
 from likeness_watch.quality.summary import QualityGateError
+from likeness_watch.quality.warehouse import passed_stamp, require_passed
 from likeness_watch.settings import Settings
 from likeness_watch.warehouse.access import connect, writer_lock
 from likeness_watch.warehouse.paths import candidate_path
@@ -51,7 +54,7 @@ def prepare_candidate(settings: Settings) -> Path:
     candidate = candidate_path(settings)
     partial = candidate.with_name(candidate.name + ".partial")
     candidate.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (candidate, _wal(candidate), partial):
+    for stale in (candidate, _wal(candidate), partial, passed_stamp(candidate)):
         stale.unlink(missing_ok=True)
     if settings.warehouse.exists():
         with writer_lock(settings.warehouse):
@@ -78,6 +81,7 @@ def publish_candidate(settings: Settings) -> Path:
     candidate, published = candidate_path(settings), settings.warehouse
     if not candidate.exists():
         raise QualityGateError(f"no candidate warehouse at {candidate}: build one first")
+    require_passed(candidate)
     with writer_lock(published):
         con = connect(candidate)
         try:
@@ -90,6 +94,7 @@ def publish_candidate(settings: Settings) -> Path:
             con.close()
         _wal(published).unlink(missing_ok=True)
         os.replace(candidate, published)
+    passed_stamp(candidate).unlink(missing_ok=True)
     return published
 
 

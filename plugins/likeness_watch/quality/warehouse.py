@@ -9,6 +9,8 @@ Only reads happen here: a failing gate leaves the published warehouse as it is (
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -129,4 +131,42 @@ def validate_warehouse(
     record(session, [run], settings, store or open_store(settings.store))
     if not run.summary.success:
         raise QualityGateError(run.summary.failure_message(), run.summary)
+    if candidate:
+        mark_passed(path, layer)
     return run.summary
+
+
+def passed_stamp(candidate: Path) -> Path:
+    """Which gates passed on the candidate, and on which state of the file."""
+    return candidate.with_name(candidate.name + ".passed.json")
+
+
+def _state(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _passed(candidate: Path) -> dict[str, list[int]]:
+    stamp = passed_stamp(candidate)
+    return json.loads(stamp.read_text()) if stamp.exists() else {}
+
+
+def mark_passed(candidate: Path, layer: str) -> None:
+    """Record that ``layer``'s gate passed on the candidate as the file is now."""
+    passed = {**_passed(candidate), layer: _state(candidate)}
+    stamp = passed_stamp(candidate)
+    partial = stamp.with_name(stamp.name + ".partial")
+    partial.write_text(json.dumps(passed))
+    os.replace(partial, stamp)
+
+
+def require_passed(candidate: Path) -> None:
+    """Refuse a candidate that has not passed every warehouse gate since it was last written
+    (a publish task cleared by hand after a failed gate, a rebuild after the gates)."""
+    passed, state = _passed(candidate), _state(candidate)
+    missing = [layer for layer in WAREHOUSE_LAYERS if passed.get(layer) != state]
+    if missing:
+        raise QualityGateError(
+            f"candidate {candidate} has not passed the {' and '.join(missing)} gate since it was "
+            f"last built: validate it (likeness-watch validate --layer {missing[0]} --candidate)"
+        )

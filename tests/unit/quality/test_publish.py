@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import shutil
 import threading
+import time
 from datetime import UTC, date, datetime
 
 import duckdb
@@ -13,6 +14,7 @@ import pytest
 from likeness_watch.quality.publish import candidate_path, prepare_candidate, publish_candidate
 from likeness_watch.quality.results_table import write_results
 from likeness_watch.quality.summary import Outcome, QualityGateError, ValidationSummary
+from likeness_watch.quality.warehouse import WAREHOUSE_LAYERS, mark_passed, passed_stamp
 from likeness_watch.warehouse.access import published_writer, writer_lock
 
 NOW = datetime(2025, 5, 2, 6, 0)
@@ -40,6 +42,12 @@ def build(path, value):
     con.close()
 
 
+def gated(settings):
+    """What the passing staging and marts gates leave behind on the candidate."""
+    for layer in WAREHOUSE_LAYERS:
+        mark_passed(candidate_path(settings), layer)
+
+
 def test_first_build_has_nothing_to_copy(settings):
     candidate = prepare_candidate(settings)
     assert candidate == candidate_path(settings) and not candidate.exists()
@@ -62,6 +70,7 @@ def test_publish_swaps_in_the_candidate_and_keeps_every_gate_result(settings):
     candidate = prepare_candidate(settings)
     build(candidate, "today")
     write_results(settings.warehouse, gate_summary("during-build"))  # gates write to the published file
+    gated(settings)
     assert publish_candidate(settings) == settings.warehouse
     assert not candidate.exists()
     assert query(settings.warehouse, "select v from mart_view") == [("today",)]
@@ -72,6 +81,26 @@ def test_publish_swaps_in_the_candidate_and_keeps_every_gate_result(settings):
 def test_publishing_without_a_candidate_is_an_error(settings):
     with pytest.raises(QualityGateError, match="no candidate"):
         publish_candidate(settings)
+
+
+def test_only_a_candidate_that_passed_every_gate_as_it_is_now_is_published(settings):
+    """A publish cleared by hand after a failed gate, or a rebuild after the gates, is refused."""
+    build(settings.warehouse, "yesterday")
+    candidate = prepare_candidate(settings)
+    build(candidate, "today")
+    mark_passed(candidate, "staging")  # the marts gate failed
+    with pytest.raises(QualityGateError, match="not passed the marts gate"):
+        publish_candidate(settings)
+    gated(settings)
+    time.sleep(0.01)
+    build(candidate, "rebuilt after the gates")
+    with pytest.raises(QualityGateError, match="staging and marts gate"):
+        publish_candidate(settings)
+    assert query(settings.warehouse, "select v from mart_view") == [("yesterday",)]
+    gated(settings)
+    publish_candidate(settings)
+    assert query(settings.warehouse, "select v from mart_view") == [("rebuilt after the gates",)]
+    assert not passed_stamp(candidate).exists()
 
 
 def test_alert_history_written_during_a_build_survives_the_publish(settings):
@@ -92,6 +121,7 @@ def test_alert_history_written_during_a_build_survives_the_publish(settings):
     with published_writer(settings.warehouse) as con:  # meanwhile, the alert run of the last marts
         history.record(con, [later], lambda alert: ["slack"], NOW)
         history.mark_delivered(con, first.alert_id, "slack", NOW)
+    gated(settings)
     publish_candidate(settings)
     assert query(settings.warehouse, "select v from mart_view") == [("today",)]
     with published_writer(settings.warehouse) as con:
@@ -102,6 +132,7 @@ def test_alert_history_written_during_a_build_survives_the_publish(settings):
 def test_publish_waits_for_a_writer_of_the_published_file(settings):
     build(settings.warehouse, "yesterday")
     build(prepare_candidate(settings), "today")
+    gated(settings)
     published = threading.Event()
     with writer_lock(settings.warehouse):
         publisher = threading.Thread(target=lambda: (publish_candidate(settings), published.set()))
