@@ -129,10 +129,10 @@ def validate_warehouse(
         raise QualityGateError(f"no warehouse at {path}: run `likeness-watch build` first")
     session, run = _validate(settings, layer, path, day, "candidate" if candidate else "published")
     record(session, [run], settings, store or open_store(settings.store))
+    if candidate:
+        mark_passed(path, layer, run.summary.success)
     if not run.summary.success:
         raise QualityGateError(run.summary.failure_message(), run.summary)
-    if candidate:
-        mark_passed(path, layer)
     return run.summary
 
 
@@ -151,9 +151,12 @@ def _passed(candidate: Path) -> dict[str, list[int]]:
     return json.loads(stamp.read_text()) if stamp.exists() else {}
 
 
-def mark_passed(candidate: Path, layer: str) -> None:
-    """Record that ``layer``'s gate passed on the candidate as the file is now."""
-    passed = {**_passed(candidate), layer: _state(candidate)}
+def mark_passed(candidate: Path, layer: str, passed_now: bool = True) -> None:
+    """Record that ``layer``'s gate passed on the candidate as the file is now (or, when it just
+    failed, forget an earlier pass: the latest verdict is the one that counts)."""
+    passed = {key: value for key, value in _passed(candidate).items() if key != layer}
+    if passed_now:
+        passed[layer] = _state(candidate)
     stamp = passed_stamp(candidate)
     partial = stamp.with_name(stamp.name + ".partial")
     partial.write_text(json.dumps(passed))

@@ -92,6 +92,10 @@ def test_only_a_candidate_that_passed_every_gate_as_it_is_now_is_published(setti
     with pytest.raises(QualityGateError, match="not passed the marts gate"):
         publish_candidate(settings)
     gated(settings)
+    mark_passed(candidate, "marts", passed_now=False)  # a later run of the marts gate failed
+    with pytest.raises(QualityGateError, match="not passed the marts gate"):
+        publish_candidate(settings)
+    gated(settings)
     time.sleep(0.01)
     build(candidate, "rebuilt after the gates")
     with pytest.raises(QualityGateError, match="staging and marts gate"):
