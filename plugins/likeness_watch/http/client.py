@@ -132,9 +132,8 @@ class HubClient:
             raise HubHTTPError(self.hub, url, 429, f"gave up after retries ({exc})") from exc
         except requests.exceptions.RequestException as exc:
             raise HubHTTPError(self.hub, url, 0, f"{type(exc).__name__}: {exc}") from exc
-        text = "(body over the size limit)" if content is None else content.decode("utf-8", "replace")
         if response.status_code >= 400 and response.status_code not in ok:
-            raise HubHTTPError(self.hub, response.url, response.status_code, _snippet(text))
+            raise HubHTTPError(self.hub, response.url, response.status_code, _excerpt(content))
         try:
             if content is None:
                 raise ValueError(f"body over {MAX_BODY_BYTES} bytes")
@@ -144,7 +143,7 @@ class HubClient:
                 return JsonResponse(response.status_code, None, dict(response.headers), response.links)
             raise MalformedResponse(
                 f"{self.hub}: non-JSON body from {response.url} "
-                f"({response.headers.get('Content-Type', '?')}): {exc}: {_snippet(text)}"
+                f"({response.headers.get('Content-Type', '?')}): {exc}: {_excerpt(content)}"
             ) from exc
         return JsonResponse(response.status_code, body, dict(response.headers), response.links)
 
@@ -169,7 +168,10 @@ def _origin(url: str) -> tuple[str, str]:
     return parts.scheme.lower(), parts.netloc.lower()
 
 
-def _snippet(text: str, limit: int = 160) -> str:
-    """A short, single-line excerpt of an untrusted body for error messages."""
-    flat = " ".join(text.split())
+def _excerpt(content: bytes | None, limit: int = 160) -> str:
+    """A short, single-line excerpt of an untrusted body for error messages (decoded only then:
+    successful pages are parsed from bytes)."""
+    if content is None:
+        return "(body over the size limit)"
+    flat = " ".join(content.decode("utf-8", "replace").split())
     return flat[:limit] + ("…" if len(flat) > limit else "")
