@@ -34,7 +34,8 @@
             'fetched_at': 'VARCHAR',
             'http_status': 'INTEGER',
             'record': 'JSON',
-            'error': 'VARCHAR'
+            'error': 'VARCHAR',
+            'card': 'JSON'
         }
     )
     {%- else -%}
@@ -42,7 +43,7 @@
         select
             null::varchar as model_id, null::varchar as via, null::varchar as fetched_at,
             null::integer as http_status, null::json as record, null::varchar as error,
-            '{{ hub }}'::varchar as hub, null::date as dt
+            null::json as card, '{{ hub }}'::varchar as hub, null::date as dt
         where false
     )
     {%- endif -%}

@@ -85,9 +85,13 @@ merged as (
 
     select batch_records.*
     {%- if is_incremental() %}
-        replace (least(batch_records.first_seen, existing.first_seen) as first_seen)
+        {#- a Hugging Face card is fetched only when the repo is new or changed: keep the last one -#}
+        replace (
+            least(batch_records.first_seen, existing.first_seen) as first_seen,
+            coalesce(batch_records.description, existing.description) as description
+        )
     from batch_records
-    left join (select hub, model_id, first_seen, last_seen, fetched_at from {{ this }}) as existing
+    left join (select hub, model_id, first_seen, last_seen, fetched_at, description from {{ this }}) as existing
         using (hub, model_id)
     where existing.last_seen is null
         or (batch_records.last_seen, coalesce(batch_records.fetched_at, timestamp '1970-01-01'))

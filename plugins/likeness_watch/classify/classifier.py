@@ -16,6 +16,7 @@ from functools import lru_cache
 from itertools import permutations
 from typing import Any
 
+from likeness_watch.classify.given_names import joined_name, name_gender
 from likeness_watch.classify.lexicon import Cue, Lexicon, load_lexicon, name_key
 from likeness_watch.classify.names import (
     CAPITALISED,
@@ -40,12 +41,13 @@ from likeness_watch.classify.text import (
     words,
 )
 
-RULES_VERSION = "1.1.0"
+RULES_VERSION = "2.0.0"
 
 THRESHOLD = 2.5
 """Score at which a model counts as a likeness model (confidence 0.5)."""
 
-POI_FLAG = 10.0  # Civitai moderators/creators mark real people: decisive but for tools (type gate).
+POI_FLAG = 3.5  # Civitai moderators flag real people, noisily (styles, clothing, anime too): strong
+# evidence that a fiction, non-subject or type cue can still outweigh.
 SOURCE_WEIGHT = {"tag": 1.0, "name": 1.0, "trigger": 0.8, "desc": 0.7}
 LIKENESS_CUE = {"lk_strong": 3.0, "lk_medium": 2.0, "lk_tag_only": 1.5}
 SECOND_CUE_BONUS = 0.5
@@ -56,6 +58,9 @@ INSTANCE_TOKEN = 2.5  # DreamBooth recipe for one subject: "photo of sks woman",
 INSTANCE_PERSON = 1.5  # the same shape with a less certain binder ("kmz woman")
 TRIGGER_NAMED_TITLE = 2.0  # the title spells its own two-word trigger ("milena-sobolova" / "milena sobolova")
 DESC_PERSON = 1.0
+CARD_PERSON_SUBJECT = 3.0  # a DreamBooth card whose class images are people ("a portrait of a person")
+CARD_NAMED_SUBJECT = 2.5  # a DreamBooth card of one subject whose repo is named like a person ("ismo")
+CARD_PER_USER = 2.5  # a DreamBooth repo named by a UUID: avatar apps train one per customer's selfies
 SUPPORT = 0.5  # realistic look; a person-class tag next to a name
 FICTIONAL = {"tag": 3.0, "name": 3.0, "trigger": 2.0, "desc": 1.5}
 FRANCHISE = {"tag": 3.5, "name": 3.5, "trigger": 3.5, "desc": 2.0}
@@ -71,6 +76,32 @@ NSFW_LEVEL_BITS = ((8, "nsfw_level:x"), (16, "nsfw_level:xxx"))
 _INSTANCE_PREFIX = frozenset(
     {"a", "an", "the", "photo", "of", "portrait", "picture", "image", "raw", "closeup"}
 )
+_DREAMBOOTH = re.compile(
+    r"dream\s?booth|fine-?tuned on the .{1,60}? concept|instance_(?:prompt|data)|sample pictures of",
+    re.IGNORECASE,
+)
+_HUMAN = r"(person|man|woman|boy|girl|guy|lady|face|myself|me)"
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_CARD_CLASS = (
+    re.compile(r"class_(?:data_dir|prompt)\W{1,6}[^\n]{0,40}?\b" + _HUMAN + r"\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:photo|portrait|picture|image|headshot)s? of (?:a |an |the )?(?:[\w<>\[\]-]{2,20} )?"
+        + _HUMAN
+        + r"\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"trained on (?:\d+ )?(?:photos|pictures|images|selfies) of (me|myself|my \w+)\b", re.IGNORECASE
+    ),
+)
+_CLASS_GENDER = {
+    "woman": "female", "girl": "female", "lady": "female", "man": "male", "boy": "male", "guy": "male"
+}  # fmt: skip
+CARD_SCAN_CHARS = 6000
+_SLUG_NOISE = frozenset(
+    {"huggingface", "hf", "dreambooth", "sd", "diffusion", "stable", "model", "finetuned", "ft",
+     "with", "env", "v", "ckpt", "diffusers", "lora", "xl", "sdxl", "ddim", "steps", "step", "px"}
+)  # fmt: skip
 _DESC_NAME = re.compile(
     r"\b(?i:actress|actor|singer|idol|influencer|model|streamer|youtuber|cosplayer|athlete|rapper|celebrity|"
     r"personality|presenter|lora of|likeness of|embedding of|trained on (?:photos|pictures|images) of)"
@@ -163,11 +194,15 @@ def classify(signals: Mapping[str, Any]) -> dict[str, Any]:
         )
         trigger_named = _trigger_named_title(title, triggers)
 
+    card = _card_subject(title, description, lexicon) if hub == "huggingface" and not person else None
+
     score = Score()
     if poi:
         score.add(POI_FLAG, "poi_flag")
     _likeness_cues(score, evidence, generic)
     _name_evidence(score, evidence, person, triggers, trigger_named, desc_person, tags, lexicon)
+    if card:
+        _card_evidence(score, card, triggers)
     _negative_evidence(score, evidence, signals, generic, lexicon)
 
     confidence = 1.0 / (1.0 + math.exp(-STEEPNESS * (score.value - THRESHOLD)))
@@ -188,9 +223,11 @@ def classify(signals: Mapping[str, Any]) -> dict[str, Any]:
         "classifier_version": _VERSION,
     }
     if is_likeness:
-        target = person or triggers.person or trigger_named or desc_person
+        target = person or triggers.person or trigger_named or desc_person or (card.name if card else None)
         decision["target_name"] = target.display if target else None
-        decision["target_gender"], decision["target_gender_confidence"] = _gender(evidence, target, triggers)
+        decision["target_gender"], decision["target_gender_confidence"] = _gender(
+            evidence, target, triggers, card.class_gender if card else None
+        )
         decision["target_country"], decision["target_country_confidence"] = _country(evidence, target)
         decision["target_prominence"] = _prominence(evidence)
     return decision
@@ -297,6 +334,63 @@ def _name_evidence(
     named = person or triggers.person or trigger_named or desc_person
     if named and any(lexicon.class_nouns.get(word) for tag in tags for word in words(tag)):
         score.add(SUPPORT, "support:person_class_tag")
+
+
+@dataclass(frozen=True)
+class CardSubject:
+    """What a Hugging Face model card says about the one subject a DreamBooth was trained on."""
+
+    dreambooth: bool
+    human_class: str | None  # the class noun of a person subject ("person", "woman", "me")
+    name: PersonName | None  # the repo named like a person ("ismo", "edvindb")
+    per_user: bool  # the repo is named by a UUID (an avatar app's per-customer model)
+
+    @property
+    def class_gender(self) -> str | None:
+        return _CLASS_GENDER.get(self.human_class or "")
+
+
+def _card_subject(title: str, card: str, lexicon: Lexicon) -> CardSubject | None:
+    """DreamBooth recipe, person class and a person-named repo, read off the card and repo id."""
+    head = card[:CARD_SCAN_CHARS]
+    dreambooth = bool(_DREAMBOOTH.search(head))
+    human_class = next((m.group(1).casefold() for p in _CARD_CLASS if (m := p.search(head))), None)
+    if not dreambooth:
+        return None
+    per_user = bool(_UUID.fullmatch(title.rsplit("/", 1)[-1].casefold()))
+    return CardSubject(dreambooth, human_class, _slug_person(title, lexicon), per_user)
+
+
+def _slug_person(title: str, lexicon: Lexicon) -> PersonName | None:
+    """A repo id that is one given name, alone or joined to more ("torben", "edvindb", "janedoe")."""
+    slug = re.sub(r"[-_.]+", " ", title.rsplit("/", 1)[-1])
+    tokens = [name_key(token) for token in words(re.sub(r"\d+", " ", slug)) if token not in _SLUG_NOISE]
+    if any(
+        token in lexicon.name_noise
+        or token in lexicon.name_stop
+        or token in lexicon.generic_words
+        or token in lexicon.instance_tokens
+        or token in lexicon.class_nouns
+        for token in tokens
+    ):
+        return None  # "princess-knight", "anime-girl": a described subject, not a name
+    if len(tokens) != 1:
+        return None
+    found = joined_name(tokens[0], lexicon.surname_keys)
+    if not found:
+        return None
+    given, gender = found
+    display = title_case(given if len(tokens[0]) - len(given) > 3 else tokens[0])
+    return PersonName(display, MONONYM, tokens[0], gender, (), None)
+
+
+def _card_evidence(score: Score, card: CardSubject, triggers: Triggers) -> None:
+    if card.human_class:
+        score.add(CARD_PERSON_SUBJECT, f"card:person_subject:{card.human_class}")
+    elif card.name:
+        score.add(CARD_NAMED_SUBJECT, "card:named_subject")
+    elif card.per_user:
+        score.add(CARD_PER_USER, "card:per_user_model")
 
 
 @dataclass(frozen=True)
@@ -423,7 +517,9 @@ def _description_person(description: str, lexicon: Lexicon) -> PersonName | None
     return person if person and person.kind in (PERSON, SURNAME, CAPITALISED) else None
 
 
-def _gender(evidence: Evidence, target: PersonName | None, triggers: Triggers) -> tuple[str, float]:
+def _gender(
+    evidence: Evidence, target: PersonName | None, triggers: Triggers, card_class: str | None = None
+) -> tuple[str, float]:
     # Trigger words count only through their class noun ("sks woman"): in "lu man" "man" is a name.
     weights = {"tag": 2.0, "name": 2.0, "desc": 1.0}
     female = sum(weight for source, weight in weights.items() if evidence.get(source, "female"))
@@ -432,9 +528,16 @@ def _gender(evidence: Evidence, target: PersonName | None, triggers: Triggers) -
         female += 2.0
     elif triggers.instance_class == "male":
         male += 2.0
-    if target and target.gender == "female":
+    if card_class == "female":
+        female += 2.0
+    elif card_class == "male":
+        male += 2.0
+    given_gender = target.gender if target else None
+    if target and not given_gender and not target.script:  # beyond the curated list: gender-guesser
+        given_gender = name_gender(name_key(target.display.split()[0]))
+    if given_gender == "female":
         female += 1.0
-    elif target and target.gender == "male":
+    elif given_gender == "male":
         male += 1.0
     margin = female - male
     if abs(margin) < 1.0:

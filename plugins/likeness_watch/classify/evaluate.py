@@ -72,7 +72,8 @@ def evaluate(records: list[dict[str, Any]]) -> EvalReport:
         if truth:
             report.recall.count(predicted)
         report.by_case[record.get("case", "?")].count(truth == predicted)
-        report.nsfw_accuracy.count(decision["nsfw_intent"] == expected["nsfw_intent"])
+        if expected.get("nsfw_intent") is not None:  # real-record labels leave it out
+            report.nsfw_accuracy.count(decision["nsfw_intent"] == expected["nsfw_intent"])
         if truth and predicted:
             _attribute(report.gender_accuracy, report.gender_coverage, expected, decision, "target_gender")
             _attribute(report.country_accuracy, report.country_coverage, expected, decision, "target_country")

@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -55,6 +55,11 @@ class Lexicon:
     class_nouns: Mapping[str, str]
     negations: frozenset[str]
     non_person_types: frozenset[str]
+
+    @cached_property
+    def surname_keys(self) -> frozenset[str]:
+        """The surnames as a hashable set (a cache key of the joined-name reading)."""
+        return frozenset(self.surnames)
 
     def scan(self, tokens: Sequence[str]) -> list[Cue]:
         """Cues of all lexicon terms occurring in ``tokens`` (whole words / word sequences)."""

@@ -119,8 +119,15 @@ class DailyCrawl:
     def _requests(self) -> int:
         return self._requests_before + self.adapter.client.requests_made
 
-    def _record(self, model_id: str | None, via: str, status: int, record: dict[str, Any] | None) -> None:
-        envelope = {
+    def _record(
+        self,
+        model_id: str | None,
+        via: str,
+        status: int,
+        record: dict[str, Any] | None,
+        card: dict[str, Any] | None = None,
+    ) -> None:
+        envelope: dict[str, Any] = {
             "hub": self.hub,
             "model_id": model_id,
             "via": via,
@@ -129,6 +136,8 @@ class DailyCrawl:
             "record": record,
             "error": None if record is not None else f"HTTP {status}",
         }
+        if card is not None:
+            envelope["card"] = card
         if model_id is None:
             self.anomalies["items_without_id"] += 1
         if self.writer.add(envelope):
@@ -220,7 +229,7 @@ class DailyCrawl:
         if is_new and (stop_at is None or key is None or key > stop_at):
             enriched = self._per_model(self.adapter.enrich, item)
             if enriched is not None:
-                self._record(model_id, via, enriched.status, enriched.record)
+                self._record(model_id, via, enriched.status, enriched.record, enriched.card)
                 return True
         self._record(model_id, via, 200, item)
         return True
@@ -275,7 +284,7 @@ class DailyCrawl:
                 if fetched.status == 404:
                     self.gone.add(fetched.model_id)
                     self.phase_stats["refresh"]["gone"] += 1
-                self._record(fetched.model_id, "refresh", fetched.status, fetched.record)
+                self._record(fetched.model_id, "refresh", fetched.status, fetched.record, fetched.card)
             self.progress("refresh", len(chunk))
             self._checkpoint()
 

@@ -75,6 +75,13 @@ def _seconds(value: str) -> float | None:
 
 
 @dataclass(frozen=True)
+class TextResponse:
+    status: int
+    text: str | None
+    truncated: bool
+
+
+@dataclass(frozen=True)
 class JsonResponse:
     status: int
     body: Any
@@ -116,10 +123,11 @@ class HubClient:
             return {}
         return {"Authorization": f"Bearer {token.get_secret_value()}"}
 
-    def get_json(
-        self, url: str, params: dict[str, Any] | None = None, ok: tuple[int, ...] = ()
-    ) -> JsonResponse:
-        """GET and decode JSON; statuses in ``ok`` (e.g. 404) are returned rather than raised."""
+    def _get(
+        self, url: str, params: dict[str, Any] | None, ok: tuple[int, ...], limit: int, truncate: bool
+    ) -> tuple[requests.Response, bytes | None]:
+        """One rate-limited, retried GET; the body capped at ``limit`` bytes (None past it, or cut
+        there with ``truncate``); statuses in ``ok`` are returned rather than raised."""
         self.requests_made += 1
         timeout = (min(10.0, self.settings.timeout_s), self.settings.timeout_s)
         try:
@@ -127,13 +135,20 @@ class HubClient:
                 url, params=params, timeout=timeout, headers=self._auth(url), stream=True
             )
             with response:
-                content = _read_capped(response, MAX_BODY_BYTES)
+                content = _read_capped(response, limit, truncate)
         except requests.exceptions.RetryError as exc:
             raise HubHTTPError(self.hub, url, 429, f"gave up after retries ({exc})") from exc
         except requests.exceptions.RequestException as exc:
             raise HubHTTPError(self.hub, url, 0, f"{type(exc).__name__}: {exc}") from exc
         if response.status_code >= 400 and response.status_code not in ok:
             raise HubHTTPError(self.hub, response.url, response.status_code, _excerpt(content))
+        return response, content
+
+    def get_json(
+        self, url: str, params: dict[str, Any] | None = None, ok: tuple[int, ...] = ()
+    ) -> JsonResponse:
+        """GET and decode JSON; statuses in ``ok`` (e.g. 404) are returned rather than raised."""
+        response, content = self._get(url, params, ok, MAX_BODY_BYTES, truncate=False)
         try:
             if content is None:
                 raise ValueError(f"body over {MAX_BODY_BYTES} bytes")
@@ -147,18 +162,26 @@ class HubClient:
             ) from exc
         return JsonResponse(response.status_code, body, dict(response.headers), response.links)
 
+    def get_text(self, url: str, max_bytes: int, ok: tuple[int, ...] = ()) -> TextResponse:
+        """GET a text document (a model card), cut at ``max_bytes``: metadata, never a file body."""
+        response, content = self._get(url, None, ok, max_bytes, truncate=True)
+        if response.status_code >= 400:
+            return TextResponse(response.status_code, None, False)
+        body = content or b""
+        return TextResponse(response.status_code, body.decode("utf-8", "replace"), len(body) >= max_bytes)
+
     def close(self) -> None:
         self.session.close()
 
 
-def _read_capped(response: requests.Response, limit: int) -> bytes | None:
-    """The (decompressed) body, or None past ``limit`` bytes: a broken or hostile hub cannot
-    make the crawler hold an unbounded page in memory."""
+def _read_capped(response: requests.Response, limit: int, truncate: bool = False) -> bytes | None:
+    """The (decompressed) body, or None past ``limit`` bytes (its first ``limit`` bytes with
+    ``truncate``): a broken or hostile hub cannot make the crawler hold an unbounded page in memory."""
     chunks, size = [], 0
     for chunk in response.iter_content(chunk_size=1 << 16):
         size += len(chunk)
         if size > limit:
-            return None
+            return (b"".join(chunks) + chunk)[:limit] if truncate else None
         chunks.append(chunk)
     return b"".join(chunks)
 

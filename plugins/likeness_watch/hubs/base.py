@@ -47,6 +47,8 @@ class Fetched:
     model_id: str
     status: int
     record: dict[str, Any] | None
+    card: dict[str, Any] | None = None
+    """The model card as fetched (HF ``README.md``: text, truncated, status), kept beside the record."""
 
 
 class HubAdapter(ABC):

@@ -1,24 +1,32 @@
-"""Hugging Face Hub API: LoRA listing newest-first, ``Link: rel="next"`` paging, blobs for SHA256.
+"""Hugging Face Hub API: text-to-image listing newest-first, ``Link: rel="next"`` paging, blobs for
+SHA256, model cards.
 
-Discovery stores the detail record (``?blobs=true``) so each ``.safetensors`` file carries its LFS
-sha256, comparable with Civitai's SHA256 for cross-hub re-upload detection.
+Discovery lists every text-to-image repo (LoRAs, DreamBooth and other fine-tuned checkpoints:
+most likeness repos are DreamBooth checkpoints without a ``lora`` tag) and stores the detail record
+(``?blobs=true``), so each ``.safetensors`` file carries its LFS sha256, comparable with Civitai's
+SHA256 for cross-hub re-upload detection. New repos, and repos changed since the previous day, also
+get their model card (``README.md``, capped): the person is often named only there (instance
+prompt, "trained on photos of ..."). Nothing but the card is ever read from a repository.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from likeness_watch.http import MalformedResponse
 from likeness_watch.hubs.base import Fetched, HubAdapter, HubSpec, Page
+from likeness_watch.timestamps import utc_key
 
 _REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
 """``owner/name`` as the Hub allows them; anything else (``..``, ``?``, ``#``) could turn the
 detail URL into another endpoint, e.g. a weights download."""
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-"""``createdAt`` compares as text, so a key that is not an ISO timestamp would outrank every date."""
+CARD_MAX_BYTES = 64 * 1024
+"""Model cards are a few KiB; past this the card is cut (and says so), never read further."""
+LISTING_PIPELINE = "text-to-image"
 
 
 class HuggingFaceAdapter(HubAdapter):
@@ -38,7 +46,7 @@ class HuggingFaceAdapter(HubAdapter):
             response = self.client.get_json(cursor)
         else:
             params = {
-                "filter": "lora",
+                "pipeline_tag": LISTING_PIPELINE,
                 "sort": "createdAt",
                 "direction": "-1",
                 "limit": self.settings.page_size,
@@ -66,8 +74,10 @@ class HuggingFaceAdapter(HubAdapter):
         return value if isinstance(value, str) and _REPO_ID.fullmatch(value) and ".." not in value else None
 
     def order_key(self, item: dict[str, Any]) -> str | None:
-        value = item.get("createdAt")
-        return value if isinstance(value, str) and _TIMESTAMP.match(value) else None
+        """``createdAt`` as a UTC key that compares as text: the hub's forms (``Z``, an offset, no
+        zone meaning UTC, with or without milliseconds) would not, and a non-timestamp would
+        outrank every date."""
+        return utc_key(item.get("createdAt"))
 
     def plausible_key(self, key: Any, previous: Any) -> bool:
         """Not after tomorrow (UTC): a repo cannot be created in the future."""
@@ -87,4 +97,20 @@ class HuggingFaceAdapter(HubAdapter):
         if model_id is None:
             return None
         fetched = self.fetch(model_id)
-        return fetched if fetched.record is not None else None
+        return self._with_card(fetched) if fetched.record is not None else None
+
+    def refresh(self, model_ids: Iterable[str]) -> Iterator[Fetched]:
+        """Re-fetch tracked repos; a repo modified since the previous day gets its card again."""
+        since = (self.day - timedelta(days=1)).isoformat()
+        for model_id in model_ids:
+            fetched = self.fetch(model_id)
+            modified = (fetched.record or {}).get("lastModified")
+            changed = isinstance(modified, str) and modified[:10] >= since
+            yield self._with_card(fetched) if changed else fetched
+
+    def _with_card(self, fetched: Fetched) -> Fetched:
+        """The repo's ``README.md`` beside its record (404: the repo has no card)."""
+        url = self.url(quote(fetched.model_id, safe="/") + "/raw/main/README.md")
+        response = self.client.get_text(url, CARD_MAX_BYTES, ok=(401, 403, 404))
+        card = {"status": response.status, "text": response.text, "truncated": response.truncated}
+        return Fetched(fetched.model_id, fetched.status, fetched.record, card)

@@ -64,10 +64,25 @@ def test_fiction_looks_and_tools_are_not_likeness(signals: dict) -> None:
     assert classify(signals)["is_likeness"] is False
 
 
-def test_poi_flag_outweighs_fiction_markers_for_a_real_cosplayer() -> None:
-    decision = classify(civitai("Kira Vance", tags=["cosplay", "anime", "genshin impact"], poi=True))
+def test_poi_flag_with_a_real_cosplayer_outweighs_the_franchise() -> None:
+    decision = classify(civitai("Kira Vance", tags=["cosplayer", "genshin impact"], poi=True))
     assert decision["is_likeness"] is True
     assert decision["likeness_reasons"][0] == "poi_flag"
+
+
+@pytest.mark.parametrize(
+    "signals",
+    [
+        civitai("Shrine Maiden Outfit", tags=["clothing", "anime"], poi=True),
+        civitai("Photo R Mix V5", type="Checkpoint", tags=["style"], poi=True),
+        civitai("aass11qq", type="Hypernetwork", tags=["anime", "character"], poi=True),
+    ],
+)
+def test_poi_flag_is_evidence_not_a_verdict(signals: dict) -> None:
+    """Real Civitai flags clothing, merges and anime characters too (docs/classifier.md)."""
+    decision = classify(signals)
+    assert decision["is_likeness"] is False
+    assert "poi_flag" in decision["likeness_reasons"]
 
 
 def test_reasons_explain_both_directions() -> None:
