@@ -31,6 +31,7 @@ from likeness_watch.classify.names import (
     title_case,
     title_segments,
 )
+from likeness_watch.classify.romanized import romanised_country
 from likeness_watch.classify.signals import as_bool, as_int, as_str_list, as_text
 from likeness_watch.classify.text import (
     DESCRIPTION_CHARS,
@@ -61,6 +62,7 @@ DESC_PERSON = 1.0
 CARD_PERSON_SUBJECT = 3.0  # a DreamBooth card whose class images are people ("a portrait of a person")
 CARD_NAMED_SUBJECT = 2.5  # a DreamBooth card of one subject whose repo is named like a person ("ismo")
 CARD_PER_USER = 2.5  # a DreamBooth repo named by a UUID: avatar apps train one per customer's selfies
+DISGUISED_NAME = 2.5  # a name spelt with digits for letters ("J4ne D0e"): evading a real-person filter
 SUPPORT = 0.5  # realistic look; a person-class tag next to a name
 FICTIONAL = {"tag": 3.0, "name": 3.0, "trigger": 2.0, "desc": 1.5}
 FRANCHISE = {"tag": 3.5, "name": 3.5, "trigger": 3.5, "desc": 2.0}
@@ -68,6 +70,7 @@ MORE_CUES_BONUS = (1.0, 2.0)  # a second, and a third or more, distinct fiction 
 EXPLICIT_REAL_DISCOUNT = 0.5  # "real person"/"cosplayer" halves fiction penalties
 BOORU_PROMPT = ((4, 2.5), (2, 1.5))  # (distinct booru tags, penalty); one as a hub tag is enough
 NON_SUBJECT = {"tag": 2.5, "name": 2.5, "trigger": 1.0}
+SYNTHETIC = {"tag": 5.0, "name": 5.0, "trigger": 2.0, "desc": 3.0}  # no "real" discount: a stated fake
 GENERIC_SUBJECT = 3.0
 NON_PERSON_TYPE = 8.0
 STEEPNESS = 1.1  # logistic slope turning the score into a confidence
@@ -93,6 +96,7 @@ _CARD_CLASS = (
     re.compile(
         r"trained on (?:\d+ )?(?:photos|pictures|images|selfies) of (me|myself|my \w+)\b", re.IGNORECASE
     ),
+    re.compile(r"\b(avatar)s?\b[^\n]{0,30}?\b(?:face|project|selfies?)\b|\bai (avatar)s?\b", re.IGNORECASE),
 )
 _CLASS_GENDER = {
     "woman": "female", "girl": "female", "lady": "female", "man": "male", "boy": "male", "guy": "male"
@@ -102,6 +106,8 @@ _SLUG_NOISE = frozenset(
     {"huggingface", "hf", "dreambooth", "sd", "diffusion", "stable", "model", "finetuned", "ft",
      "with", "env", "v", "ckpt", "diffusers", "lora", "xl", "sdxl", "ddim", "steps", "step", "px"}
 )  # fmt: skip
+_LEET = str.maketrans("4310578", "aeiostb")
+_LEET_TOKEN = re.compile(r"[a-z]*\d[a-z\d]*[a-z][a-z\d]*|[a-z]+\d[a-z\d]*")
 _DESC_NAME = re.compile(
     r"\b(?i:actress|actor|singer|idol|influencer|model|streamer|youtuber|cosplayer|athlete|rapper|celebrity|"
     r"personality|presenter|lora of|likeness of|embedding of|trained on (?:photos|pictures|images) of)"
@@ -188,13 +194,14 @@ def classify(signals: Mapping[str, Any]) -> dict[str, Any]:
     desc_person = _description_person(description, lexicon) if named_in_desc else None
     trigger_named = None
     if not person and triggers.names:
-        title = TitleKeys(
+        keys = TitleKeys(
             "".join(name_key(token) for segment in segments for token in segment),
             name_shaped_parts(segments, lexicon),
         )
-        trigger_named = _trigger_named_title(title, triggers)
+        trigger_named = _trigger_named_title(keys, triggers)
 
     card = _card_subject(title, description, lexicon) if hub == "huggingface" and not person else None
+    disguised = None if person else _disguised_name(title, lexicon)
 
     score = Score()
     if poi:
@@ -203,6 +210,10 @@ def classify(signals: Mapping[str, Any]) -> dict[str, Any]:
     _name_evidence(score, evidence, person, triggers, trigger_named, desc_person, tags, lexicon)
     if card:
         _card_evidence(score, card, triggers)
+    if disguised:
+        score.add(DISGUISED_NAME, "name_pattern:disguised_name")
+        disclaimers = (("desc", "fictional"), ("desc", "synthetic"))
+        evidence.hits = {key: v for key, v in evidence.hits.items() if key not in disclaimers}
     _negative_evidence(score, evidence, signals, generic, lexicon)
 
     confidence = 1.0 / (1.0 + math.exp(-STEEPNESS * (score.value - THRESHOLD)))
@@ -223,7 +234,14 @@ def classify(signals: Mapping[str, Any]) -> dict[str, Any]:
         "classifier_version": _VERSION,
     }
     if is_likeness:
-        target = person or triggers.person or trigger_named or desc_person or (card.name if card else None)
+        target = (
+            person
+            or triggers.person
+            or trigger_named
+            or desc_person
+            or disguised
+            or (card.name if card else None)
+        )
         decision["target_name"] = target.display if target else None
         decision["target_gender"], decision["target_gender_confidence"] = _gender(
             evidence, target, triggers, card.class_gender if card else None
@@ -336,6 +354,18 @@ def _name_evidence(
         score.add(SUPPORT, "support:person_class_tag")
 
 
+def _disguised_name(title: str, lexicon: Lexicon) -> PersonName | None:
+    """A title word that spells a given name with digits for letters ("Ang3l", "J4ne"): a disclaimer
+    such as "she is fictional" beside it is part of the disguise, so description fiction cues go."""
+    for token in words(strip_html(title)):
+        if len(token) < 4 or token in lexicon.terms or not _LEET_TOKEN.fullmatch(token):
+            continue
+        plain = token.translate(_LEET)
+        if plain.isalpha() and (name_gender(plain) or plain in lexicon.given_names):
+            return PersonName(title_case(plain), MONONYM, plain, name_gender(plain), (), None)
+    return None
+
+
 @dataclass(frozen=True)
 class CardSubject:
     """What a Hugging Face model card says about the one subject a DreamBooth was trained on."""
@@ -354,7 +384,9 @@ def _card_subject(title: str, card: str, lexicon: Lexicon) -> CardSubject | None
     """DreamBooth recipe, person class and a person-named repo, read off the card and repo id."""
     head = card[:CARD_SCAN_CHARS]
     dreambooth = bool(_DREAMBOOTH.search(head))
-    human_class = next((m.group(1).casefold() for p in _CARD_CLASS if (m := p.search(head))), None)
+    human_class = next(
+        (next(g for g in m.groups() if g).casefold() for p in _CARD_CLASS if (m := p.search(head))), None
+    )
     if not dreambooth:
         return None
     per_user = bool(_UUID.fullmatch(title.rsplit("/", 1)[-1].casefold()))
@@ -385,8 +417,12 @@ def _slug_person(title: str, lexicon: Lexicon) -> PersonName | None:
 
 
 def _card_evidence(score: Score, card: CardSubject, triggers: Triggers) -> None:
-    if card.human_class:
-        score.add(CARD_PERSON_SUBJECT, f"card:person_subject:{card.human_class}")
+    if card.human_class or triggers.instance_class:
+        subject = card.human_class or "instance_prompt"
+        score.add(
+            CARD_PERSON_SUBJECT - (INSTANCE_PERSON if triggers.instance_class else 0.0),
+            f"card:person_subject:{subject}",
+        )
     elif card.name:
         score.add(CARD_NAMED_SUBJECT, "card:named_subject")
     elif card.per_user:
@@ -441,6 +477,9 @@ def _negative_evidence(
         if len(booru) >= count or (penalty == BOORU_PROMPT[-1][1] and evidence.get("tag", "booru")):
             score.add(-penalty, "neg:booru_prompt")
             break
+    synthetic = [weight for source, weight in SYNTHETIC.items() if evidence.get(source, "synthetic")]
+    if synthetic:
+        score.add(-max(synthetic), "neg:synthetic_person")
     non_subject = _weighed(evidence, _NON_SUBJECT_WEIGHTS, "neg:{}:{}")
     score.best_of(non_subject, _more_cues_bonus(non_subject), sign=-1.0)
     if generic:
@@ -547,6 +586,7 @@ def _gender(
 
 
 _COUNTRY_WEIGHT = {"tag": 2.0, "name": 2.0, "trigger": 1.5, "desc": 1.0}
+ROMANISED_NAME_COUNTRY = 1.5  # "Liu Yifei", "YamamotoAzusa": the name's own reading, as good as its script
 
 
 def _name_country_weight(target: PersonName) -> float:
@@ -567,6 +607,8 @@ def _country(evidence: Evidence, target: PersonName | None) -> tuple[str, float]
         weight = _name_country_weight(target)
         for country in target.countries:
             scores[country] = scores.get(country, 0.0) + weight
+    elif target and not target.script and (country := romanised_country(target.key)):
+        scores[country] = scores.get(country, 0.0) + ROMANISED_NAME_COUNTRY
     if not scores:
         return "unknown", 0.0
     ranked = sorted(scores.items(), key=lambda item: -item[1])

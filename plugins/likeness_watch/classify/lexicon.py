@@ -110,7 +110,12 @@ def _terms(raw: Mapping[str, Any]) -> Iterable[tuple[str, Cue]]:
     for category in ("celebrity", "influencer"):
         for term in raw["prominence"][category]:
             yield term, (category, term)
-    for category, key in (("fictional", "fictional"), ("franchise", "franchises"), ("booru", "booru")):
+    for category, key in (
+        ("fictional", "fictional"),
+        ("franchise", "franchises"),
+        ("booru", "booru"),
+        ("synthetic", "synthetic"),
+    ):
         for term in raw[key]:
             yield term, (category, term)
     for terms in raw["non_subject"].values():
