@@ -80,7 +80,7 @@ _INSTANCE_PREFIX = frozenset(
     {"a", "an", "the", "photo", "of", "portrait", "picture", "image", "raw", "closeup"}
 )
 _DREAMBOOTH = re.compile(
-    r"dream\s?booth|fine-?tuned on the .{1,60}? concept|instance_(?:prompt|data)|sample pictures of",
+    r"\bdream\s?booth\b|fine-?tuned on the .{1,60}? concept|instance_(?:prompt|data)|sample pictures of",
     re.IGNORECASE,
 )
 _HUMAN = r"(person|man|woman|boy|girl|guy|lady|face|myself|me)"
@@ -102,6 +102,8 @@ _CLASS_GENDER = {
     "woman": "female", "girl": "female", "lady": "female", "man": "male", "boy": "male", "guy": "male"
 }  # fmt: skip
 CARD_SCAN_CHARS = 6000
+_CARD_STYLE = re.compile(r"\b(?:artists?|art ?style|styles?|artworks?|pixiv|painting|illustrations?)\b", re.I)
+CARD_STYLE = 1.5  # the card presents an artist's or a look's style, not a subject
 _SLUG_NOISE = frozenset(
     {"huggingface", "hf", "dreambooth", "sd", "diffusion", "stable", "model", "finetuned", "ft",
      "with", "env", "v", "ckpt", "diffusers", "lora", "xl", "sdxl", "ddim", "steps", "step", "px"}
@@ -371,6 +373,7 @@ class CardSubject:
     """What a Hugging Face model card says about the one subject a DreamBooth was trained on."""
 
     dreambooth: bool
+    style: bool  # the card talks of artists or styles
     human_class: str | None  # the class noun of a person subject ("person", "woman", "me")
     name: PersonName | None  # the repo named like a person ("ismo", "edvindb")
     per_user: bool  # the repo is named by a UUID (an avatar app's per-customer model)
@@ -390,7 +393,8 @@ def _card_subject(title: str, card: str, lexicon: Lexicon) -> CardSubject | None
     if not dreambooth:
         return None
     per_user = bool(_UUID.fullmatch(title.rsplit("/", 1)[-1].casefold()))
-    return CardSubject(dreambooth, human_class, _slug_person(title, lexicon), per_user)
+    style = bool(_CARD_STYLE.search(head))
+    return CardSubject(dreambooth, style, human_class, _slug_person(title, lexicon), per_user)
 
 
 def _slug_person(title: str, lexicon: Lexicon) -> PersonName | None:
@@ -427,6 +431,8 @@ def _card_evidence(score: Score, card: CardSubject, triggers: Triggers) -> None:
         score.add(CARD_NAMED_SUBJECT, "card:named_subject")
     elif card.per_user:
         score.add(CARD_PER_USER, "card:per_user_model")
+    if card.style:
+        score.add(-CARD_STYLE, "neg:card:style")
 
 
 @dataclass(frozen=True)

@@ -60,3 +60,31 @@ def test_broken_bodies_raise_malformed_response(sim, fault):
     sim.set_faults(fault)
     with pytest.raises(MalformedResponse):
         adapter(CivitaiAdapter, sim, "civitai").list_newest(None)
+
+
+def test_huggingface_new_repo_gets_its_model_card_and_nothing_else(sim):
+    hf = adapter(HuggingFaceAdapter, sim, "huggingface", page_size=5)
+    item = hf.list_newest(None).items[0]
+    fetched = hf.enrich(item)
+    assert fetched is not None and fetched.card is not None
+    assert fetched.card["status"] == 200 and fetched.card["text"].startswith("---")
+    assert fetched.card["truncated"] is False
+    paths = [entry["path"] for entry in sim.requests_log]
+    assert any(path.endswith(f"/{hf.model_id(item)}/raw/main/README.md") for path in paths)
+    assert not any(entry["forbidden"] for entry in sim.requests_log)
+    assert all("/api/models" in path or path.endswith("/raw/main/README.md") for path in paths)
+
+
+def test_huggingface_model_card_is_cut_at_the_cap(sim, monkeypatch):
+    monkeypatch.setattr("likeness_watch.hubs.huggingface.CARD_MAX_BYTES", 16)
+    hf = adapter(HuggingFaceAdapter, sim, "huggingface", page_size=5)
+    fetched = hf.enrich(hf.list_newest(None).items[0])
+    assert fetched is not None and fetched.card is not None
+    assert fetched.card["truncated"] is True and len(fetched.card["text"].encode()) == 16
+
+
+def test_huggingface_lists_every_text_to_image_repo_not_only_loras(sim):
+    hf = adapter(HuggingFaceAdapter, sim, "huggingface", page_size=100)
+    hf.list_newest(None)
+    query = sim.requests_log[-1]["query"]
+    assert "pipeline_tag=text-to-image" in query and "filter=lora" not in query
