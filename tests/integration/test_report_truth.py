@@ -68,8 +68,8 @@ def observable_truth(world: Any, days: list[date], refused: Callable[[str], bool
     """Ground truth over the models a daily crawl could see, in ``Headline.comparable()``'s keys.
 
     Observable: live at one of the crawl instants (a model deleted before the first crawl is
-    invisible to any crawler). In scope: Hugging Face is watched through LoRA-tagged repos
-    (the adapter lists ``filter=lora``), so HF checkpoints and embeddings are out of scope.
+    invisible to any crawler). In scope: every Hugging Face text-to-image repo (the adapter lists
+    ``pipeline_tag=text-to-image``: LoRAs, DreamBooth checkpoints and embeddings alike).
     Hugging Face repos have no versions: one repo is one variant, as in the warehouse. Re-uploads
     count when they keep the file (same SHA256) and the repo's file hashes are public.
     """
@@ -78,7 +78,7 @@ def observable_truth(world: Any, days: list[date], refused: Callable[[str], bool
             if any(m.live(t) for t in instants)}  # fmt: skip
     rows = [
         row for row in world.truth()["models"]
-        if (row["hub"], str(row["model_id"])) in seen and (row["hub"] == "civitai" or row["type"] in ADAPTERS)
+        if (row["hub"], str(row["model_id"])) in seen
     ]  # fmt: skip
     likeness = [row for row in rows if row["is_likeness"]]
     versions = Counter()
