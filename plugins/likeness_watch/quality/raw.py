@@ -4,6 +4,9 @@ A failure quarantines the partition before anything is stored (so the build neve
 if storing the results fails). Each partition is judged on its own, so the other hubs' data keeps
 flowing. Several partitions share one GX session and one Data Docs build (the CLI, backfills).
 
+Each partition is read once into two frames: its records (the blocking checks) and its record
+fields (schema drift, recorded but never blocking: ``likeness_watch.quality.drift``).
+
 The gate fails closed: when it fails itself (a malformed suite file, a store error, a bug), every
 partition it had not judged yet is quarantined with ``gate error: <type>: <message>`` before the
 exception propagates; the next gate run that passes releases it.
@@ -20,11 +23,19 @@ from datetime import date
 
 from likeness_watch.alerts.channels.base import redact
 from likeness_watch.hubs.registry import hub_names
+from likeness_watch.quality.drift import (
+    DriftHistory,
+    FieldProfile,
+    RecordSchema,
+    drift_outcomes,
+    fields_frame,
+    find_drift,
+)
 from likeness_watch.quality.frames import raw_frame
 from likeness_watch.quality.gate import GateRun, precondition_failure, record, run_gate
 from likeness_watch.quality.gx_runner import Batch, GxSession
 from likeness_watch.quality.quarantine import is_gate_error, quarantine_partition, release_partition
-from likeness_watch.quality.suites import load_suites, raw_suite
+from likeness_watch.quality.suites import FIELDS, RECORDS, load_suites, raw_suites
 from likeness_watch.quality.summary import QualityGateError, ValidationSummary
 from likeness_watch.raw import Manifest, iter_envelopes, read_manifest
 from likeness_watch.raw.manifest import COMMITTED, QUARANTINED
@@ -34,24 +45,53 @@ from likeness_watch.store import ObjectStore
 UNDECODABLE = (EOFError, gzip.BadGzipFile, zlib.error, json.JSONDecodeError, UnicodeDecodeError)
 
 
-def _validate(session: GxSession, settings: Settings, store: ObjectStore, manifest: Manifest) -> GateRun:
-    day = date.fromisoformat(manifest.dt)
-    spec = raw_suite(settings.expectations, manifest.hub)
-    target = f"{manifest.hub} {day}"
+def _validate(
+    session: GxSession, settings: Settings, store: ObjectStore, manifest: Manifest, history: DriftHistory
+) -> GateRun:
+    day, hub = date.fromisoformat(manifest.dt), manifest.hub
+    specs = raw_suites(settings.expectations, hub)
+    schema = RecordSchema.of(specs[FIELDS])
+    profile = FieldProfile(schema.objects)
+    target = f"{hub} {day}"
     try:
-        frame = raw_frame(iter_envelopes(store, [f.key for f in manifest.files]), spec)
+        frame = raw_frame(
+            iter_envelopes(store, [f.key for f in manifest.files]), specs[RECORDS], profile.observe
+        )
     except UNDECODABLE as exc:
-        failure = precondition_failure(spec.name, "partition_files_decode", str(exc), manifest.hub, day)
+        failure = precondition_failure(specs[RECORDS].name, "partition_files_decode", str(exc), hub, day)
         return run_gate(session, "raw", target, [], [failure])
-    batch = Batch(
-        spec=spec,
-        asset=f"{manifest.hub}-{day}",
-        frame=frame,
-        parameters={"manifest_record_count": manifest.record_count},
-        hub=manifest.hub,
-        day=day,
-    )
-    return run_gate(session, "raw", target, [batch])
+    drifts = find_drift(schema, profile, day, history.since(specs[FIELDS].name, hub, day))
+    history.remember(hub, day, drifts)
+    batches = [
+        Batch(
+            spec=specs[RECORDS],
+            asset=f"{hub}-{day}",
+            frame=frame,
+            parameters={"manifest_record_count": manifest.record_count},
+            hub=hub,
+            day=day,
+        ),
+        Batch(
+            spec=specs[FIELDS],
+            asset=f"{hub}-{day}-fields",
+            frame=fields_frame(schema, profile, drifts),
+            hub=hub,
+            day=day,
+        ),
+    ]
+    run = run_gate(session, "raw", target, batches)
+    if drifts:  # GX's one failed drift check becomes one outcome per drifting field
+        fields_suite = specs[FIELDS].name
+        run.summary.outcomes = [
+            outcome
+            for outcome in run.summary.outcomes
+            if outcome.suite != fields_suite or outcome.success or outcome.blocking
+        ] + drift_outcomes(fields_suite, drifts, hub, day)
+        run.summary.notes.append(
+            f"Schema drift on {hub} {day}: {len(drifts)} field(s) absent, new or renamed; recorded, "
+            "not blocking (alert schema_drift)."
+        )
+    return run
 
 
 def _apply_verdict(store: ObjectStore, manifest: Manifest, summary: ValidationSummary, release: bool) -> None:
@@ -90,8 +130,9 @@ def validate_partitions(
     runs: list[GateRun] = []
     try:
         session = GxSession(load_suites(settings.expectations))  # every suite gets a Data Docs page
+        history = DriftHistory(settings.warehouse)
         for manifest in manifests:
-            run = _validate(session, settings, store, manifest)
+            run = _validate(session, settings, store, manifest, history)
             _apply_verdict(store, manifest, run.summary, release)
             runs.append(run)
         record(session, runs, settings, store)

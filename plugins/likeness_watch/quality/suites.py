@@ -3,7 +3,9 @@
 The files are the single source of truth: every run builds its GX suites from them in an ephemeral
 context, so what is reviewed in git is exactly what runs. Besides GX's own keys (``name``,
 ``expectations``), ``meta`` says what a suite validates: the layer, the hub (raw) or the table and
-query (warehouse), and which columns identify a row in failure reports.
+query (warehouse), and which columns identify a row in failure reports. A hub has two raw suites:
+one on its records (``meta.frame.kind: records``, the default) and one on its record *fields*
+(``kind: fields``, ``likeness_watch.quality.drift``), whose only job is to report schema drift.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import yaml
 
 LAYERS = ("raw", "staging", "marts")
 SEVERITIES = ("critical", "warning", "info")
+RECORDS, FIELDS = "records", "fields"
+"""Raw frame kinds: one row per envelope, or one row per record field (``meta.frame.kind``)."""
 COLUMN_KWARGS = ("column", "column_A", "column_B")
 COLUMN_LIST_KWARGS = ("column_list", "column_set")
 
@@ -39,6 +43,11 @@ class SuiteSpec:
     @property
     def hub(self) -> str | None:
         return self.meta.get("hub")
+
+    @property
+    def frame_kind(self) -> str:
+        """What a raw suite validates: ``records`` (the envelopes) or ``fields`` (their schema)."""
+        return str(self.meta.get("frame", {}).get("kind", RECORDS))
 
     @property
     def id_columns(self) -> list[str]:
@@ -140,9 +149,23 @@ def load_suites(directory: Path, layer: str | None = None) -> list[SuiteSpec]:
     return [spec for spec in specs if layer is None or spec.layer == layer]
 
 
-def raw_suite(directory: Path, hub: str) -> SuiteSpec:
-    """The raw suite of one hub."""
+def raw_suites(directory: Path, hub: str) -> dict[str, SuiteSpec]:
+    """The raw suites of one hub by frame kind; both kinds are required."""
+    specs: dict[str, SuiteSpec] = {}
     for spec in load_suites(directory, "raw"):
-        if spec.hub == hub:
-            return spec
-    raise SuiteError(f"no raw suite for hub {hub!r} in {directory}/raw/")
+        if spec.hub != hub:
+            continue
+        if spec.frame_kind not in (RECORDS, FIELDS) or spec.frame_kind in specs:
+            raise SuiteError(
+                f"suite {spec.path}: hub {hub!r} needs one raw suite of each kind {RECORDS}, {FIELDS}"
+            )
+        specs[spec.frame_kind] = spec
+    missing = [kind for kind in (RECORDS, FIELDS) if kind not in specs]
+    if missing:
+        raise SuiteError(f"no raw {' or '.join(missing)} suite for hub {hub!r} in {directory}/raw/")
+    return specs
+
+
+def raw_suite(directory: Path, hub: str) -> SuiteSpec:
+    """The raw suite of one hub's records."""
+    return raw_suites(directory, hub)[RECORDS]

@@ -1,7 +1,8 @@
 """What a validation run found, in our terms: one outcome per expectation, and a readable summary.
 
 Severity decides what blocks: a failed ``critical`` expectation fails the gate; ``warning`` and
-``info`` failures are stored and printed but let data through.
+``info`` failures are stored and printed but let data through, and so is ``drift``: one outcome per
+drifting field of a raw partition (``likeness_watch.quality.drift``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 BLOCKING = "critical"
+DRIFT = "drift"
 
 
 class QualityGateError(RuntimeError):
@@ -49,6 +51,8 @@ class Outcome:
 def _status(outcome: Outcome) -> Text:
     if outcome.success:
         return Text("pass", style="green")
+    if outcome.severity == DRIFT:
+        return Text("drift", style="magenta")
     return Text("FAIL", style="bold red") if outcome.blocking else Text("warn", style="yellow")
 
 
@@ -74,7 +78,16 @@ class ValidationSummary:
 
     @property
     def warnings(self) -> list[Outcome]:
-        return [outcome for outcome in self.outcomes if not outcome.success and not outcome.blocking]
+        return [
+            outcome
+            for outcome in self.outcomes
+            if not outcome.success and not outcome.blocking and outcome.severity != DRIFT
+        ]
+
+    @property
+    def drift(self) -> list[Outcome]:
+        """Schema drift: one outcome per field absent, new or renamed (never blocking)."""
+        return [outcome for outcome in self.outcomes if not outcome.success and outcome.severity == DRIFT]
 
     def failure_message(self, limit: int = 6) -> str:
         """One line naming the failing expectations (for exceptions, DAG logs and the CLI)."""
@@ -87,15 +100,17 @@ class ValidationSummary:
         passed = sum(outcome.success for outcome in self.outcomes)
         return (
             f"{self.layer} gate {status} for {self.target}: {passed}/{len(self.outcomes)} expectations met, "
-            f"{len(self.failures)} blocking, {len(self.warnings)} warnings (run {self.run_id})"
+            f"{len(self.failures)} blocking, {len(self.warnings)} warnings, "
+            f"{len(self.drift)} drifting fields (run {self.run_id})"
         )
 
     def table(self, show_all: bool = False) -> Table:
-        """Failures first, then warnings (every outcome with ``show_all``). Hub text is never markup."""
+        """Failures first, then warnings and drift (every outcome with ``show_all``). Hub text is never
+        markup."""
         table = Table()
         for column in ("result", "suite", "expectation", "observed"):
             table.add_column(column, overflow="fold")
-        rows = self.failures + self.warnings
+        rows = self.failures + self.warnings + self.drift
         if show_all:
             rows += [outcome for outcome in self.outcomes if outcome.success]
         for outcome in rows:
@@ -108,9 +123,10 @@ class ValidationSummary:
         return table
 
     def print_to(self, console: Console, show_all: bool = False) -> None:
-        """Headline, the table of failures and warnings (or every outcome), notes and the Data Docs link."""
+        """Headline, the table of failures, warnings and drift (or every outcome), notes and the Data
+        Docs link."""
         console.print(Text(self.headline(), style="bold green" if self.success else "bold red"))
-        if show_all or self.failures or self.warnings:
+        if show_all or self.failures or self.warnings or self.drift:
             console.print(self.table(show_all))
         for note in self.notes:
             console.print(Text(note))

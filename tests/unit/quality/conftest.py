@@ -17,6 +17,7 @@ FETCHED = "2025-05-01T00:00:03Z"
 
 
 def civitai_record(model_id: int, downloads: int | None = 10, **fields: Any) -> dict[str, Any]:
+    """Every field hub-apis.md lists for a list item (so a healthy partition shows no schema drift)."""
     record = {
         "id": model_id,
         "name": f"Model {model_id}",
@@ -25,12 +26,34 @@ def civitai_record(model_id: int, downloads: int | None = 10, **fields: Any) -> 
         "poi": False,
         "nsfw": False,
         "nsfwLevel": 1,
+        "allowNoCredit": True,
+        "allowCommercialUse": ["Image"],
+        "allowDerivatives": True,
+        "allowDifferentLicense": True,
         "mode": None,
         "creator": {"username": "maker", "image": None},
         "tags": ["character"],
-        "stats": {"downloadCount": downloads, "thumbsUpCount": 1, "rating": 4.5},
+        "stats": {
+            "downloadCount": downloads,
+            "favoriteCount": 0,
+            "thumbsUpCount": 1,
+            "thumbsDownCount": 0,
+            "commentCount": 0,
+            "ratingCount": 0,
+            "rating": 4.5,
+            "tippedAmountCount": 0,
+        },
         "modelVersions": [
-            {"id": model_id * 10, "baseModel": "SDXL 1.0", "publishedAt": "2025-04-30T12:00:00.000Z"}
+            {
+                "id": model_id * 10,
+                "name": "v1.0",
+                "baseModel": "SDXL 1.0",
+                "publishedAt": "2025-04-30T12:00:00.000Z",
+                "nsfwLevel": 1,
+                "trainedWords": [],
+                "stats": {"downloadCount": downloads},
+                "files": [],
+            }
         ],
     }
     record.update(fields)
@@ -59,6 +82,7 @@ def hf_envelope(repo: str, downloads: int | None = 5, **fields: Any) -> dict:
         "id": repo,
         "modelId": repo,
         "author": repo.split("/")[0],
+        "sha": "0123abcd",
         "createdAt": "2025-04-30T10:00:00.000Z",
         "lastModified": "2025-04-30T11:00:00.000Z",
         "private": False,

@@ -34,17 +34,37 @@ def test_lookup_tolerates_missing_steps():
 def test_frame_has_every_suite_column_even_when_no_record_has_it(settings, raw):
     spec = raw_suite(settings.expectations, "civitai")
     record = raw.civitai_record(1)
-    del record["creator"]
+    del record["nsfwLevel"]  # the 2023 shape
     frame = raw_frame([raw.civitai_envelope(1, record), raw.civitai_tombstone(2)], spec)
     assert set(spec.columns()) <= set(frame.columns)
-    assert frame["record.creator"].isna().all()
+    assert frame["record.nsfwLevel"].isna().all()
     assert frame["tombstone"].tolist() == [False, True]
 
 
-def test_new_fields_become_columns_so_drift_is_visible(settings, raw):
-    spec = raw_suite(settings.expectations, "civitai")
-    frame = raw_frame([raw.civitai_envelope(1, raw.civitai_record(1, lockedProperties=[]))], spec)
-    assert "record.lockedProperties" in frame.columns
+def test_every_element_path_joins_the_values_of_all_versions():
+    record = {
+        "modelVersions": [
+            {"publishedAt": "2025-07-02T19:13:58.758Z"},
+            {"publishedAt": None, "createdAt": "2023-10-05T13:31:16.745"},
+            {"publishedAt": "garbage"},
+        ],
+        "empty": [],
+    }
+    assert lookup(record, "modelVersions[*].publishedAt") == "2025-07-02T19:13:58.758Z garbage"
+    assert lookup(record, "modelVersions[*].createdAt") == "2023-10-05T13:31:16.745"
+    assert lookup(record, "empty[*].publishedAt") is None
+    assert lookup(record, "missing[*].publishedAt") is None
+
+
+def test_envelope_values_are_summarised_and_records_observed_once(settings, raw):
+    """A Hugging Face model card beside the record must not sit in the frame; ``observe`` sees each
+    live record (the fields profile) in the same pass."""
+    spec = raw_suite(settings.expectations, "huggingface")
+    envelope = raw.hf_envelope("a/b") | {"card": {"status": 200, "text": "x" * 10_000}}
+    seen = []
+    frame = raw_frame([envelope, raw.civitai_tombstone(3)], spec, seen.append)
+    assert frame.loc[0, "card"] == 2
+    assert [record["id"] for record in seen] == ["a/b"]
 
 
 def test_empty_partition_gives_an_empty_frame_with_the_suite_columns(settings):

@@ -48,7 +48,7 @@ def test_bad_partition_is_quarantined_while_the_other_hub_flows(settings, store,
     envelopes[1] = raw.civitai_envelope(None)  # the hub sent an item without an id
     envelopes[2]["record"]["stats"]["downloadCount"] = -4
     envelopes[3]["record"]["type"] = "<script>alert(1)</script>"
-    envelopes[4]["record"]["lockedProperties"] = []  # a new field: drift, a warning only
+    envelopes[4]["record"]["lockedProperties"] = []  # a new field: schema drift, recorded, not blocking
     raw.write_partition(store, "civitai", envelopes)
     good_hub = raw.write_partition(store, "huggingface", [raw.hf_envelope("a/b")])
 
@@ -60,8 +60,9 @@ def test_bad_partition_is_quarantined_while_the_other_hub_flows(settings, store,
     assert "expect_column_values_to_not_be_null(model_id)" in message
     assert "expect_column_values_to_be_between(record.stats.downloadCount)" in message
     assert "expect_column_values_to_be_in_set(record.type)" in message
-    assert [w.expectation for w in bad.warnings] == ["expect_table_columns_to_match_set"]
-    assert "record.lockedProperties" in bad.warnings[0].observed
+    assert not bad.warnings
+    assert [d.expectation for d in bad.drift] == ["schema_drift(record.lockedProperties)"]
+    assert bad.drift[0].observed == "new on 1 of 30 records since 2025-05-01; feeds no mart column"
 
     manifest = read_manifest(store, "civitai", raw.day)
     assert manifest.status == "quarantined"
@@ -133,7 +134,7 @@ def test_a_typo_in_an_expectation_type_blocks_instead_of_dropping_the_check(sett
     raw.write_partition(store, "civitai", envelopes)
 
     with pytest.raises(
-        SuiteError, match=r"civitai\.yml: expectation 20 \(expect_column_values_to_be_betwen\)"
+        SuiteError, match=r"civitai\.yml: expectation 16 \(expect_column_values_to_be_betwen\)"
     ):
         validate_raw(broken, store, "civitai", raw.day)
     assert read_manifest(store, "civitai", raw.day).status == "quarantined"
@@ -189,12 +190,12 @@ def test_any_exception_quarantines_only_unjudged_partitions_without_secrets(
     raw.write_partition(store, "civitai", healthy_civitai(raw))
     real = raw_gate.raw_frame
 
-    def crash_on_civitai(envelopes, spec):
+    def crash_on_civitai(envelopes, spec, observe=None):
         if spec.hub == "civitai":
             raise RuntimeError(
                 "GET https://user:pw@civitai.com/api?token=tok-s3cr3t failed (Bearer tok-s3cr3t)\nsecond"
             )
-        return real(envelopes, spec)
+        return real(envelopes, spec, observe)
 
     monkeypatch.setattr(raw_gate, "raw_frame", crash_on_civitai)
     with pytest.raises(RuntimeError):

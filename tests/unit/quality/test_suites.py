@@ -1,4 +1,5 @@
-"""The versioned suite files: they parse, and each raw suite's drift check knows every column it uses."""
+"""The versioned suite files: they parse, blocking is decided per field, and each hub's fields suite
+knows every field its records suite reads."""
 
 from __future__ import annotations
 
@@ -8,27 +9,76 @@ import shutil
 import pytest
 
 from likeness_watch.hubs.registry import hub_names
+from likeness_watch.quality.drift import RecordSchema
 from likeness_watch.quality.gx_runner import build_suite
-from likeness_watch.quality.suites import SuiteError, load_suites, parse_suite, raw_suite
+from likeness_watch.quality.suites import (
+    FIELDS,
+    RECORDS,
+    SuiteError,
+    load_suites,
+    parse_suite,
+    raw_suite,
+    raw_suites,
+)
 from likeness_watch.quality.warehouse import targets
+from likeness_watch.timestamps import ISO8601
 
-DRIFT = "expect_table_columns_to_match_set"
+BLOCKING_FIELDS = {
+    "civitai": {"record.id", "record.name", "record.type"},
+    "huggingface": {"record.id", "record.createdAt"},
+}
+"""What the marts cannot be correct without, so its absence blocks instead of being drift."""
 
 
 def test_every_layer_has_suites_and_every_hub_a_raw_suite(settings):
     specs = load_suites(settings.expectations)
     assert {spec.layer for spec in specs} == {"raw", "staging", "marts"}
     assert len({spec.name for spec in specs}) == len(specs)
-    assert {raw_suite(settings.expectations, hub).hub for hub in hub_names()} == set(hub_names())
+    for hub in hub_names():
+        assert {spec.hub for spec in raw_suites(settings.expectations, hub).values()} == {hub}
 
 
 @pytest.mark.parametrize("hub", hub_names())
-def test_raw_drift_check_lists_every_column_the_suite_reads(settings, hub):
-    """Otherwise a column the suite itself needs would be reported as schema drift on every run."""
+def test_the_fields_suite_knows_every_field_the_records_suite_reads(settings, hub):
+    """Otherwise a field the blocking checks read would be reported as new drift on every run."""
+    specs = raw_suites(settings.expectations, hub)
+    schema = RecordSchema.of(specs[FIELDS])
+    read = {
+        column.removeprefix("record.").replace("[*]", "[0]")
+        for column in specs[RECORDS].columns()
+        if column.startswith("record.")
+    }
+    assert read <= set(schema.fields)
+    (drift,) = [e for e in specs[FIELDS].expectations if e["kwargs"].get("column") == "drift"]
+    assert drift["severity"] == "warning"  # recorded and alerted on, never blocking
+
+
+@pytest.mark.parametrize("hub", hub_names())
+def test_blocking_fields_are_not_nullable_and_everything_else_is_drift(settings, hub):
     spec = raw_suite(settings.expectations, hub)
-    (drift,) = [e for e in spec.expectations if e["type"] == DRIFT]
-    assert drift["severity"] == "warning"
-    assert set(spec.columns()) <= set(drift["kwargs"]["column_set"])
+    not_null = {
+        e["kwargs"]["column"]
+        for e in spec.expectations
+        if e["type"] == "expect_column_values_to_not_be_null" and e["severity"] == "critical"
+    }
+    assert not_null == {"model_id"} | BLOCKING_FIELDS[hub]
+
+
+def test_suite_timestamp_regexes_are_the_forms_the_pipeline_parses(settings):
+    """The gate accepts exactly what ``likeness_watch.timestamps`` (and staging's macro) read as UTC."""
+    one = f"^{ISO8601.pattern}$"
+    many = f"^{ISO8601.pattern}(?: {ISO8601.pattern})*$"
+    regexes = {
+        e["kwargs"]["column"]: e["kwargs"]["regex"]
+        for spec in load_suites(settings.expectations, "raw")
+        for e in spec.expectations
+        if e["type"] == "expect_column_values_to_match_regex" and e["kwargs"]["column"] != "record.id"
+    }
+    assert set(regexes.values()) == {one, many}
+    assert {column for column, regex in regexes.items() if regex == many} == {
+        "record.modelVersions[*].publishedAt",
+        "record.modelVersions[*].createdAt",
+    }
 
 
 @pytest.mark.parametrize("hub", hub_names())
@@ -103,7 +153,7 @@ def test_an_expectation_gx_cannot_build_is_a_suite_error_not_a_dropped_check(
     """GX only logs an expectation it cannot build and drops it: the gate would pass one check short."""
     path = suite_copy(settings, tmp_path, "raw/civitai.yml", old, new)
     spec = parse_suite(path)
-    with pytest.raises(SuiteError, match="expectation 20 ") as raised:
+    with pytest.raises(SuiteError, match="expectation 16 ") as raised:
         build_suite(spec)
     message = str(raised.value)
     assert str(path) in message and error in message and "\n" not in message

@@ -1,5 +1,7 @@
 {#- Civitai envelopes in the common model schema. The record is parsed once with a non-strict
-    json_transform: a missing or mistyped field becomes NULL instead of failing the build. -#}
+    json_transform: a missing or mistyped field becomes NULL instead of failing the build (the raw
+    gate reports such a field as schema drift). Timestamps are UTC (lw_utc_timestamp: with or
+    without a zone); a version without publishedAt (2023 items have none) is dated by createdAt. -#}
 
 with
 
@@ -36,6 +38,15 @@ unpacked as (
 
     select
         parsed.*,
+        [
+            {
+                'created_at': {{ lw_utc_timestamp('v.createdAt') }},
+                'published_at': coalesce(
+                    {{ lw_utc_timestamp('v.publishedAt') }}, {{ lw_utc_timestamp('v.createdAt') }}
+                )
+            }
+            for v in coalesce(r.modelVersions, [])
+        ] as version_times,
         coalesce(r.modelVersions, []) as model_versions
     from parsed
 
@@ -51,7 +62,7 @@ renamed as (
 
         ---------- envelope
         via,
-        try_cast(fetched_at as timestamp) as fetched_at,
+        {{ lw_utc_timestamp('fetched_at') }} as fetched_at,
         http_status,
         record is null as is_tombstone,
 
@@ -93,11 +104,11 @@ renamed as (
 
         ---------- timestamps
         coalesce(
-            list_min([try_cast(v.createdAt as timestamp) for v in model_versions]),
-            list_min([try_cast(v.publishedAt as timestamp) for v in model_versions])
+            list_min([t.created_at for t in version_times]),
+            list_min([t.published_at for t in version_times])
         ) as created_at,
-        list_min([try_cast(v.publishedAt as timestamp) for v in model_versions]) as published_at,
-        list_max([try_cast(v.publishedAt as timestamp) for v in model_versions]) as updated_at,
+        list_min([t.published_at for t in version_times]) as published_at,
+        list_max([t.published_at for t in version_times]) as updated_at,
 
         ---------- identity of the versions and files, cheap to compute: tells when files changed
         case when record is not null then hash(
@@ -111,7 +122,7 @@ renamed as (
                 'version_id': v.id,
                 'name': v.name,
                 'base_model': v.baseModel,
-                'published_at': try_cast(v.publishedAt as timestamp),
+                'published_at': version_times[i].published_at,
                 'downloads': v.stats.downloadCount,
                 'nsfw_level': v.nsfwLevel,
                 'files': [
@@ -130,7 +141,7 @@ renamed as (
                     for f in coalesce(v.files, [])
                 ]
             }
-            for v in model_versions
+            for v, i in model_versions
         ] as versions
 
     from unpacked

@@ -59,7 +59,7 @@ renamed as (
 
         ---------- envelope
         via,
-        try_cast(fetched_at as timestamp) as fetched_at,
+        {{ lw_utc_timestamp('fetched_at') }} as fetched_at,
         http_status,
         record is null as is_tombstone,
 
@@ -110,9 +110,9 @@ renamed as (
         null::boolean as minor,
 
         ---------- timestamps
-        try_cast(r.createdAt as timestamp) as created_at,
-        try_cast(r.createdAt as timestamp) as published_at,
-        try_cast(r.lastModified as timestamp) as updated_at,
+        {{ lw_utc_timestamp('r.createdAt') }} as created_at,
+        {{ lw_utc_timestamp('r.createdAt') }} as published_at,
+        {{ lw_utc_timestamp('r.lastModified') }} as updated_at,
 
         ---------- identity of the files, cheap to compute: tells when files changed
         case when record is not null then hash(
@@ -125,7 +125,7 @@ renamed as (
                 'version_id': model_id,
                 'name': 'main',
                 'base_model': card_base_model,
-                'published_at': try_cast(r.createdAt as timestamp),
+                'published_at': {{ lw_utc_timestamp('r.createdAt') }},
                 'downloads': coalesce(r.downloadsAllTime, r.downloads),
                 'nsfw_level': null::integer,
                 'files': [
