@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 import requests
+import yaml
 
 from likeness_watch.simulator import BAN_DAY, FAULTS, SimServer
 from likeness_watch.simulator.clock import date_of
@@ -335,6 +336,23 @@ def test_huggingface_detail_errors(sim, sim_world):
         if kind == "auto":
             authed = requests.get(hf(sim, f"/api/models/{repo}", None), headers={"Authorization": "Bearer x"})
             assert authed.status_code == 200
+
+
+def test_huggingface_model_card_is_served_as_text(sim, sim_world):
+    t = sim_world.asof(DAY)
+    repo = first(sim_world.huggingface, lambda m: m.live(t) and m.trained_words)
+    detail = requests.get(hf(sim, f"/api/models/{repo.key}"), headers={"Authorization": "Bearer x"}).json()
+    card = requests.get(hf(sim, f"/{repo.key}/raw/main/README.md"))
+    assert card.status_code == 200 and card.headers["Content-Type"].startswith("text/plain")
+    assert card.headers["RateLimit"].startswith('"api";r=')
+    _, front, markdown = card.text.split("---\n", 2)
+    assert yaml.safe_load(front) == detail["cardData"]
+    assert f"`{repo.trained_words[0]}`" in markdown and markdown.strip().startswith("# ")
+    assert requests.get(hf(sim, f"/{repo.key}/raw/main/README.md")).text == card.text, "deterministic"
+    gone = first(sim_world.huggingface, lambda m: m.removed is not None and m.removed < sim_world.end_ts)
+    assert requests.get(hf(sim, f"/{gone.key}/raw/main/README.md", None)).status_code == 404
+    assert requests.get(hf(sim, f"/{repo.key}/raw/main/model.safetensors")).status_code == 404
+    assert requests.get(hf(sim, f"/{repo.key}/resolve/main/README.md")).status_code == 403
 
 
 def test_huggingface_quota(sim_world):

@@ -97,7 +97,7 @@ def handle(world: World, req: Request) -> Reply:
 
 
 # --- list -----------------------------------------------------------------------------------------
-def _int_param(req: Request, name: str, default: int, lo: int, hi: int) -> int:
+def int_param(req: Request, name: str, default: int, lo: int, hi: int) -> int:
     raw = req.first(name)
     if raw is None or raw == "":
         return default
@@ -125,8 +125,8 @@ def _order(world: World, t: int, sort: str) -> Order:
 def list_models(world: World, req: Request) -> Reply:
     """GET /models with the real filters, cursor paging and the page*limit>1000 → 429 rule."""
     try:
-        limit = _int_param(req, "limit", 100, 0, 100) or 100
-        page = _int_param(req, "page", 0, 1, 10**9)
+        limit = int_param(req, "limit", 100, 0, 100) or 100
+        page = int_param(req, "page", 0, 1, 10**9)
         ids = [int(x) for x in req.many("ids")]
     except ValueError as exc:
         return error(400, str(exc))

@@ -1,14 +1,17 @@
 """Hugging Face Hub API as of a time, in the real response shapes (shared/hub-apis.md).
 
-Endpoints: GET /api/models (bare JSON array; next page only in the `Link` header) and
-GET /api/models/{owner}/{name} (`?blobs=true` adds LFS sha256/size). Repos removed by the as-of
-time answer 404; some gated repos answer 401/403 on detail.
+Endpoints: GET /api/models (bare JSON array; next page only in the `Link` header),
+GET /api/models/{owner}/{name} (`?blobs=true` adds LFS sha256/size) and the model card
+GET /{owner}/{name}/raw/main/README.md (text). Repos removed by the as-of time answer 404; some
+gated repos answer 401/403 on detail (their card stays public, as on the Hub).
 """
 
 from __future__ import annotations
 
 import hashlib
 from typing import Any
+
+import yaml
 
 from likeness_watch.simulator import vocab
 from likeness_watch.simulator.clock import DAY, iso_utc
@@ -22,6 +25,8 @@ from likeness_watch.simulator.world import Model, World
 MIGRATION_TS = 1_646_263_744
 """2022-03-02T23:29:04Z: repos older than Hugging Face's migration all report this createdAt."""
 MAX_LIMIT = 1000
+CARD_PATH = ["raw", "main", "README.md"]
+"""The model card, relative to a repo: the only raw file served (weights stay forbidden)."""
 LFS_POINTER_SIZE = 134
 ADAPTER_TYPES = ("LORA", "LoCon", "DoRA")
 SORTS = ("createdAt", "lastModified", "downloads", "likes", "trendingScore")
@@ -68,6 +73,8 @@ def handle(world: World, req: Request) -> Reply:
         return list_models(world, req)
     if req.method == "GET" and len(parts) == 4 and parts[:2] == ["api", "models"]:
         return get_model(world, req, f"{parts[2]}/{parts[3]}")
+    if req.method == "GET" and len(parts) == 5 and parts[2:] == CARD_PATH:
+        return get_card(world, req, f"{parts[0]}/{parts[1]}")
     return error(404, "Not Found")
 
 
@@ -288,3 +295,21 @@ def get_model(world: World, req: Request, repo_id: str) -> Reply:
     record = item_json(world, m, req.t, FULL_FIELDS, blobs=blobs)
     record["spaces"] = []
     return Reply(200, record, items=[record])
+
+
+def card_text(world: World, m: Model, t: int) -> str:
+    """A small README.md as creators write them: cardData as YAML front matter, then a line of markdown."""
+    data = _card(_Repo(world, m), m, t)
+    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    kind = "LoRA adapter" if m.mtype in ADAPTER_TYPES else "Fine-tuned model"
+    prompt = f" Use `{data['instance_prompt']}` in the prompt." if "instance_prompt" in data else ""
+    name = str(m.key).split("/", 1)[1]
+    return f"---\n{front}---\n\n# {name}\n\n{kind} for {data['base_model']}.{prompt}\n"
+
+
+def get_card(world: World, req: Request, repo_id: str) -> Reply:
+    """GET /{owner}/{name}/raw/main/README.md: the card as text/plain; 404 when absent or removed."""
+    m = world.hf_model(repo_id)
+    if m is None or not m.live(req.t):
+        return error(404, "Repository not found", {"X-Error-Code": "RepoNotFound"})
+    return Reply(200, card_text(world, m, req.t), content_type="text/plain; charset=utf-8")

@@ -1,10 +1,12 @@
 """HTTP plumbing: routing (time-travel prefix, hubs, control endpoints), faults, HF rate-limit
-headers, forbidden downloads and the request log.
+headers, forbidden downloads and the request log, in front of a data source (source.py): the
+synthetic world or recorded data (replay.py).
 
 URL scheme (all absolute URLs in responses keep the prefix):
     /at/{YYYY-MM-DD}/civitai/api/v1/...   Civitai at the end of that UTC day
     /at/{YYYY-MM-DD}/huggingface/api/...  Hugging Face likewise
-    /civitai/api/v1/..., /huggingface/api/...  the world's last day
+    /civitai/api/v1/..., /huggingface/api/...  the world's last day (recorded data: everything)
+    /huggingface/{owner}/{name}/raw/main/README.md  the model card (text/plain)
     /civitai/api/download/models/{id}, /images/..., /huggingface/{repo}/resolve/...  403, logged forbidden
     GET /_sim/health | /_sim/truth[?models=0] | /_sim/requests | /_sim/faults
     POST /_sim/faults {"faults": "..."}
@@ -23,11 +25,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from likeness_watch.simulator import civitai, huggingface
-from likeness_watch.simulator.config import SimConfig
 from likeness_watch.simulator.faults import ITEM, PAGE, FaultPlan, alter_body, alter_items, error_reply
-from likeness_watch.simulator.generate import build_world
 from likeness_watch.simulator.reply import Reply, Request, error
+from likeness_watch.simulator.source import Source, WorldSource
 from likeness_watch.simulator.world import World
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,9 @@ _FORBIDDEN = re.compile(r"^(/civitai/api/download/|/images/|/huggingface/[^/]+/[
 class SimServer:
     """The simulator on a background thread (tests, demo) or in the foreground (`serve`).
 
+    `source` is the synthetic world (a `World`) or any `Source`, e.g. a `Replay` of recorded data;
+    `faults`, `hf_quota` and `slow_seconds` default to the source's.
+
     `requests_log` holds one dict per hub request: method, path, query (raw string), status,
     hub ("civitai" | "huggingface" | None), forbidden (a weights/image fetch), faults (names fired)
     and at (the /at/ date, or None for "today").
@@ -49,20 +52,20 @@ class SimServer:
 
     def __init__(
         self,
-        world: World,
+        source: World | Source,
         host: str = "127.0.0.1",
         port: int = 0,
         faults: str | None = None,
         hf_quota: int | None = None,
         slow_seconds: float | None = None,
     ) -> None:
-        self.world = world
+        self.source: Source = WorldSource(source) if isinstance(source, World) else source
         self.host = host
         self.requested_port = port
-        self.hf_quota = world.cfg.hf_quota if hf_quota is None else hf_quota
-        self.slow_seconds = world.cfg.slow_seconds if slow_seconds is None else slow_seconds
+        self.hf_quota = self.source.hf_quota if hf_quota is None else hf_quota
+        self.slow_seconds = self.source.slow_seconds if slow_seconds is None else slow_seconds
         self.requests_log: list[dict[str, Any]] = []
-        self._plan = FaultPlan(world.cfg.faults if faults is None else faults, world.cfg.seed)
+        self._plan = FaultPlan(self.source.faults if faults is None else faults, self.source.seed)
         self._lock = threading.Lock()
         self._window = (-1, 0)  # (window number, calls in it)
         self._httpd: ThreadingHTTPServer | None = None
@@ -126,7 +129,7 @@ class SimServer:
 
     def set_faults(self, spec: str) -> None:
         """Replace the fault spec at runtime (raises ValueError on a bad spec)."""
-        self._plan = FaultPlan(spec, self.world.cfg.seed)
+        self._plan = FaultPlan(spec, self.source.seed)
 
     def _hf_rate(self) -> tuple[int, int]:
         """Count one Hugging Face call in the fixed 5-minute window: (remaining, seconds to reset)."""
@@ -215,8 +218,8 @@ class SimServer:
             time.sleep(self.slow_seconds)
         if reply is None:
             page_fault = next((f for f in fired if f in PAGE), None)
-            req = Request(method, sub, params, base, origin, self.world.asof(day), headers, body, page_fault)
-            reply = (civitai.handle if hub == "civitai" else huggingface.handle)(self.world, req)
+            req = Request(method, sub, params, base, origin, self.source.asof(day), headers, body, page_fault)
+            reply = self.source.handle(hub, req)
             if reply.items and any(f in ITEM for f in fired):
                 alter_items(hub, fired, reply.items)
         if rate:
@@ -231,7 +234,8 @@ class SimServer:
         if method == "GET" and path == "/_sim/health":
             return Reply(200, {"ok": True})
         if method == "GET" and path == "/_sim/truth":
-            return Reply(200, self.world.truth(include_models=params.get("models", ["1"])[0] != "0"))
+            truth = self.source.truth(include_models=params.get("models", ["1"])[0] != "0")
+            return error(404, "No truth: this is recorded data") if truth is None else Reply(200, truth)
         if method == "GET" and path == "/_sim/requests":
             with self._lock:
                 return Reply(200, list(self.requests_log))
@@ -246,9 +250,14 @@ class SimServer:
 
 
 def _serialise(reply: Reply) -> bytes:
+    """UTF-8 JSON or text. Recorded data may hold a lone UTF-16 surrogate, which UTF-8 cannot: JSON
+    then goes out with `\\ud800` escapes, as the hubs send it, and text with `?` in its place."""
     if isinstance(reply.body, str):
-        return reply.body.encode()
-    return json.dumps(reply.body, ensure_ascii=False, separators=(",", ":")).encode()
+        return reply.body.encode(errors="replace")
+    try:
+        return json.dumps(reply.body, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        return json.dumps(reply.body, separators=(",", ":")).encode()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -287,6 +296,8 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("%s " + format, self.address_string(), *args)
 
 
-def serve(cfg: SimConfig, host: str = "127.0.0.1", port: int = 8765, world: World | None = None) -> None:
-    """Build the world (unless given) and serve it until interrupted: `likeness-watch simulate`."""
-    SimServer(world or build_world(cfg), host, port, faults=cfg.faults).serve_forever()
+def serve(
+    source: World | Source, host: str = "127.0.0.1", port: int = 8765, faults: str | None = None
+) -> None:
+    """Serve a world or recorded data until interrupted: `likeness-watch simulate`."""
+    SimServer(source, host, port, faults=faults).serve_forever()

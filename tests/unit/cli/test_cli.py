@@ -37,6 +37,8 @@ def test_every_command_has_help(runner, command):
         (["crawl", "--hub", "nohub", "--date", "2025-01-01"], "Invalid value for '--hub'"),
         (["crawl", "--hub", "civitai", "--date", "2025-01-01", "--store", "/proc/nope"], "not writable"),
         (["simulate", "--scale", "0"], "Invalid value for '--scale'"),
+        (["simulate", "--faults", "bogus"], "unknown fault 'bogus'"),
+        (["simulate", "--replay", "/nonexistent/recorded"], "Invalid value for '--replay'"),
     ],
 )
 def test_user_errors_are_one_line_without_traceback(runner, args, message):
@@ -44,6 +46,24 @@ def test_user_errors_are_one_line_without_traceback(runner, args, message):
     assert result.exit_code != 0
     assert message in result.output
     assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize(
+    ("files", "extra", "message"),
+    [
+        ({}, [], "no .json, .jsonl, .json.gz, .jsonl.gz files"),
+        ({"a.jsonl": '{"id": 1, "modelVersions": []}\n{"id": 2'}, [], "a.jsonl:2: invalid JSON"),
+        ({"b.json": '{"name": "x"}'}, [], "b.json:1: not a Civitai model"),
+        ({"c.jsonl": '{"id": 1, "modelVersions": []}'}, ["--scale", "2"], "--scale shape(s) only"),
+    ],
+)
+def test_simulate_replay_errors_are_one_line(runner, tmp_path, files, extra, message):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    result = runner.invoke(main, ["simulate", "--replay", str(tmp_path), *extra])
+    assert result.exit_code != 0
+    assert message in result.output and "Traceback" not in result.output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
 
 
