@@ -75,7 +75,10 @@ renamed as (
             else 'Other'
         end as type,
         case when record is not null then coalesce(r.author, split_part(model_id, '/', 1)) end as creator,
-        null::varchar as description,
+        {#- the model card's markdown without its YAML front matter (cardData has that), capped -#}
+        left(
+            regexp_replace(json_extract_string(card, '$.text'), '^\s*---.*?\n---[^\n]*\n?', '', 's'), 20000
+        ) as description,
         card_base_model as base_model,
         case
             when r.disabled then 'disabled'
