@@ -1,7 +1,9 @@
-"""The five alert rules, as pure functions of warehouse frames (no I/O, no Airflow).
+"""The six alert rules, as pure functions of warehouse frames (no I/O, no Airflow).
 
-Every rule looks only at partitions ``Completeness`` says are committed: evidence from a
-quarantined or missing (hub, day) is dropped, and that (hub, day) yields ``data_missing`` instead.
+Every rule about models looks only at partitions ``Completeness`` says are committed: evidence
+from a quarantined or missing (hub, day) is dropped, and that (hub, day) yields ``data_missing``
+instead. ``schema_drift`` is about the hub's record shape (from the raw gate's results), for the
+data-engineering team rather than trust and safety.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from likeness_watch.alerts.completeness import MISSING, NOT_STARTED, Completenes
 from likeness_watch.alerts.model import (
     ALL_HUBS,
     DATA_MISSING,
+    SCHEMA_DRIFT,
     SPIKE,
     TAKEDOWN_EVASION,
     TARGET_CLUSTER,
@@ -58,6 +61,9 @@ REUPLOAD_COLUMNS = (
 )
 """Columns of the ``reuploads`` frame (mart_reuploads): one row per appearance of a file on a model;
 ``seen_on`` is the crawl day it was first observed there."""
+DRIFT_COLUMNS = ("hub", "day", "field", "change", "rows", "of", "since", "feeds", "renamed_to")
+"""Columns of the ``drift`` frame: one row per drifting field of each (hub, day)'s latest raw gate
+run (``likeness_watch.quality.drift.Drift``); ``since`` is the day that run of drift began."""
 UNKNOWN_TARGETS = frozenset({"", "unknown", "none", "n/a"})
 
 
@@ -91,6 +97,8 @@ class DetectionInputs:
     """``REUPLOAD_COLUMNS`` (mart_reuploads), appearances in the scored period."""
     completeness: Completeness
     watchlist: list[WatchedPerson] = field(default_factory=list)
+    drift: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(DRIFT_COLUMNS)))
+    """``DRIFT_COLUMNS`` (validation_results), drift on the scored days."""
 
 
 def detect(
@@ -110,6 +118,7 @@ def detect(
         alerts += watchlist_alerts(new, watchlist, day, config)
         alerts += evasion_alerts(inputs.reuploads, models, inputs.completeness, day, config)
         alerts += data_missing_alerts(inputs.completeness, day)
+        alerts += schema_drift_alerts(inputs.drift, day)
     return sorted(alerts, key=lambda a: (a.day, a.kind, a.hub, a.subject))
 
 
@@ -430,6 +439,55 @@ def data_missing_alerts(completeness: Completeness, day: date) -> list[Alert]:
                 + (f" ({reason})" if reason else ""),
                 observed=0.0,
                 details={"status": status, "reason": reason},
+            )
+        )
+    return alerts
+
+
+def schema_drift_alerts(drift: pd.DataFrame, day: date) -> list[Alert]:
+    """One alert per hub whose records changed shape on ``day``: fields that began to drift that day
+    (absent, new or renamed). A drift that continues is not raised again every day.
+
+    ``medium`` when a field that feeds mart columns went missing or was renamed (those columns turn
+    null), else ``low`` (a new field, or a missing one the marts do not read).
+    """
+    if drift.empty:
+        return []
+    today = drift[drift["day"] == day]
+    alerts = []
+    for hub, group in today.groupby("hub"):
+        started = group[group["since"] == day].sort_values(["field", "change"])
+        if started.empty:
+            continue
+        items = [
+            {
+                "field": str(row["field"]),
+                "change": str(row["change"]),
+                "rows": int(row["rows"]),
+                "of": int(row["of"]),
+                "feeds": [str(feed) for feed in row["feeds"]],
+                "renamed_to": _text(row["renamed_to"]),
+            }
+            for row in started.to_dict("records")
+        ]
+        blind = [item["field"] for item in items if item["feeds"] and item["change"] != "new"]
+        shown = ", ".join(f"{item['field']} {item['change']}" for item in items[:3])
+        more = f" +{len(items) - 3} more" if len(items) > 3 else ""
+        alerts.append(
+            Alert(
+                kind=SCHEMA_DRIFT,
+                hub=str(hub),
+                day=day,
+                severity="medium" if blind else "low",
+                title=f"Schema drift on {hub}: {len(items)} record field(s) changed ({shown}{more})",
+                observed=float(len(items)),
+                expected=0.0,
+                subject=";".join(f"{item['field']}:{item['change']}" for item in items),
+                details={
+                    "fields": items,
+                    "mart_columns_affected": blind,
+                    "continuing": len(group) - len(started),
+                },
             )
         )
     return alerts

@@ -6,6 +6,7 @@ costs the same on day 10 and on day 1,000.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date
 
@@ -13,9 +14,11 @@ import duckdb
 import pandas as pd
 
 from likeness_watch.alerts.completeness import Completeness
-from likeness_watch.alerts.detect import MODEL_COLUMNS, REUPLOAD_COLUMNS, DetectionInputs
+from likeness_watch.alerts.detect import DRIFT_COLUMNS, MODEL_COLUMNS, REUPLOAD_COLUMNS, DetectionInputs
 from likeness_watch.alerts.watchlist import WatchedPerson
 from likeness_watch.hubs.registry import UnknownHubError, get_hub
+from likeness_watch.quality.results_table import DRIFT_OF_LATEST_RUN
+from likeness_watch.quality.results_table import TABLE as RESULTS_TABLE
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,7 @@ def read_inputs(
         reuploads=_reuploads(con, start, end),
         completeness=completeness,
         watchlist=watchlist,
+        drift=_drift(con, start, end),
     )
 
 
@@ -128,6 +132,30 @@ def _reuploads(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.Dat
     frame["seen_on"] = _dates(frame["seen_on"])
     frame["model_id"] = frame["model_id"].astype(str)
     return frame
+
+
+def _drift(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    """Schema drift the raw gates recorded for the scored days (none before the first gate ran)."""
+    if not table_columns(con, RESULTS_TABLE):
+        return pd.DataFrame(columns=list(DRIFT_COLUMNS))
+    rows = con.execute(DRIFT_OF_LATEST_RUN.format(where="day between ? and ?"), [start, end]).fetchall()
+    records = []
+    for hub, day, observed in rows:
+        item = json.loads(observed)
+        records.append(
+            {
+                "hub": hub,
+                "day": day,
+                "field": item["field"],
+                "change": item["change"],
+                "rows": item["rows"],
+                "of": item["of"],
+                "since": date.fromisoformat(item["since"]),
+                "feeds": list(item.get("feeds") or []),
+                "renamed_to": item.get("renamed_to"),
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=list(DRIFT_COLUMNS))
 
 
 def _dates(values: pd.Series) -> pd.Series:

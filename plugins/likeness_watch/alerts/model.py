@@ -17,7 +17,8 @@ TARGET_CLUSTER = "target_cluster"
 WATCHLIST_MATCH = "watchlist_match"
 TAKEDOWN_EVASION = "takedown_evasion"
 DATA_MISSING = "data_missing"
-KINDS = (SPIKE, TARGET_CLUSTER, WATCHLIST_MATCH, TAKEDOWN_EVASION, DATA_MISSING)
+SCHEMA_DRIFT = "schema_drift"
+KINDS = (SPIKE, TARGET_CLUSTER, WATCHLIST_MATCH, TAKEDOWN_EVASION, DATA_MISSING, SCHEMA_DRIFT)
 
 SEVERITIES = ("low", "medium", "high", "critical")
 """Ordered: routing rules such as ``@high`` mean "this severity or above"."""

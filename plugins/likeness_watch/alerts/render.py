@@ -7,7 +7,7 @@ all channels say the same thing.
 from __future__ import annotations
 
 from likeness_watch.alerts.escape import html_text, plain, safe_url
-from likeness_watch.alerts.model import Alert, ModelRef
+from likeness_watch.alerts.model import SCHEMA_DRIFT, Alert, ModelRef
 
 NAME_LIMIT = 120
 """Characters of a model name shown (hub names are unbounded)."""
@@ -39,8 +39,21 @@ def facts(alert: Alert) -> list[tuple[str, str]]:
     ]
     if alert.p_value is not None:
         rows.append(("p-value", f"{alert.p_value:.2e}"))
+    if alert.kind == SCHEMA_DRIFT:
+        rows.append(("Fields", drift_fields(alert)))
     rows.append(("Alert id", alert.alert_id))
     return rows
+
+
+def drift_fields(alert: Alert) -> str:
+    """The drifting fields of a ``schema_drift`` alert in one line (field names come from the hub)."""
+    parts = []
+    for item in alert.details.get("fields", []):
+        renamed = f" to {item['renamed_to']}" if item.get("renamed_to") else ""
+        feeds = ", ".join(item.get("feeds") or []) or "no mart column"
+        counts = f"{item['rows']}/{item['of']} records"
+        parts.append(f"{item['field']} {item['change']}{renamed} ({counts}; feeds {feeds})")
+    return "; ".join(parts)
 
 
 def model_line(model: ModelRef) -> str:
