@@ -27,6 +27,7 @@ from likeness_watch.settings import USER_AGENT, HubSettings
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+_RATELIMIT_REMAINING = re.compile(r"\br=(\d+)")
 _RATELIMIT_RESET = re.compile(r"\bt=(\d+)")
 
 
@@ -50,9 +51,9 @@ resumably, instead of one task sleeping for hours (urllib3 would allow 6 h)."""
 
 
 class HubRetry(Retry):
-    """urllib3 Retry that also honours Hugging Face's ``RateLimit: "api";r=0;t=<seconds>`` header,
-    reads fractional ``Retry-After`` values, falls back to backoff on unreadable ones and caps
-    every wait at ``MAX_RETRY_AFTER_S``."""
+    """urllib3 Retry that also honours Hugging Face's ``RateLimit: "api";r=<left>;t=<seconds>``
+    header when the quota is spent, reads fractional ``Retry-After`` values, falls back to
+    backoff on unreadable ones and caps every wait at ``MAX_RETRY_AFTER_S``."""
 
     def get_retry_after(self, response: Any) -> float | None:
         try:
@@ -60,9 +61,22 @@ class HubRetry(Retry):
         except InvalidHeader:
             retry_after = _seconds(response.headers.get("Retry-After", ""))
         if retry_after is None:
-            match = _RATELIMIT_RESET.search(response.headers.get("RateLimit", ""))
-            retry_after = float(match.group(1)) if match else None
+            retry_after = _quota_reset(response.status, response.headers.get("RateLimit", ""))
         return None if retry_after is None else min(retry_after, MAX_RETRY_AFTER_S)
+
+
+def _quota_reset(status: int, ratelimit: str) -> float | None:
+    """Seconds until the quota window resets, only when the quota is spent (429, or ``r=0``).
+
+    Hugging Face sends ``RateLimit`` on every response: ``t`` is when the window resets, not
+    how long to wait. A 5xx with quota left is an ordinary server error that backs off, instead
+    of sleeping out the window (up to 5 minutes per retry).
+    """
+    reset = _RATELIMIT_RESET.search(ratelimit)
+    remaining = _RATELIMIT_REMAINING.search(ratelimit)
+    if reset is None or (status != 429 and (remaining is None or int(remaining.group(1)) > 0)):
+        return None
+    return float(reset.group(1))
 
 
 def _seconds(value: str) -> float | None:

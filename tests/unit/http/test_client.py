@@ -74,11 +74,46 @@ def test_retries_429_honouring_retry_after(scripted):
     assert script.times[1] - script.times[0] >= 0.9
 
 
-def test_huggingface_ratelimit_header_is_honoured(scripted):
+# Headers as the hubs send them (docs/hub-apis.md): Hugging Face puts its quota on every response
+# (``t`` = seconds until the 5-minute window resets), Civitai publishes none and errors through
+# Cloudflare.
+HF_POLICY = {"RateLimit-Policy": '"fixed window";"api";q=500;w=300'}
+HF_JSON = {"Content-Type": "application/json; charset=utf-8", **HF_POLICY}
+CIVITAI_CLOUDFLARE = {"Server": "cloudflare", "CF-RAY": "8e3f2c1a9b7d4e21-FRA", "Content-Type": "text/html"}
+
+
+@pytest.mark.parametrize(
+    ("status", "ratelimit"),
+    [(429, '"api";r=0;t=1'), (429, '"api";r=3;t=1'), (503, '"api";r=0;t=1')],
+    ids=["429", "429-quota-left", "503-quota-spent"],
+)
+def test_huggingface_quota_reset_is_waited_for_when_the_quota_is_spent(scripted, status, ratelimit):
     script, base = scripted
-    script.responses = [(429, {"RateLimit": '"api";r=0;t=1'}, b"{}"), OK]
+    script.responses = [(status, {**HF_JSON, "RateLimit": ratelimit}, b'{"error":"x"}'), OK]
     client(base).get_json(base + "/api/models")
     assert script.times[1] - script.times[0] >= 0.9
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_huggingface_server_error_with_quota_left_backs_off_instead_of_waiting_out_the_window(
+    scripted, status
+):
+    script, base = scripted
+    answer = {**HF_JSON, "RateLimit": '"api";r=487;t=4'}
+    script.responses = [(status, answer, b'{"error":"Internal Error"}'), (200, answer, OK[2])]
+    assert client(base).get_json(base + "/api/models").body == {"items": []}
+    assert script.times[1] - script.times[0] < 2.5  # backoff and jitter, not the window's 4 s
+
+
+def test_civitai_cloudflare_errors_back_off_without_a_rate_limit_header(scripted):
+    script, base = scripted
+    script.responses = [
+        (524, CIVITAI_CLOUDFLARE, b"<html>A timeout occurred</html>"),
+        (429, {"Content-Type": "application/json"}, b'{"error":"Too Many Requests"}'),
+        OK,
+    ]
+    assert client(base).get_json(base + "/models").body == {"items": []}
+    assert len(script.seen) == 3 and script.times[2] - script.times[0] < 3.5
 
 
 @pytest.mark.parametrize(
