@@ -100,8 +100,9 @@ class ValidationSummary:
         passed = sum(outcome.success for outcome in self.outcomes)
         return (
             f"{self.layer} gate {status} for {self.target}: {passed}/{len(self.outcomes)} expectations met, "
-            f"{len(self.failures)} blocking, {len(self.warnings)} warnings, "
-            f"{len(self.drift)} drifting fields (run {self.run_id})"
+            f"{len(self.failures)} blocking, {len(self.warnings)} warnings"
+            + (f", {len(self.drift)} drifting fields" if self.drift else "")
+            + f" (run {self.run_id})"
         )
 
     def table(self, show_all: bool = False) -> Table:

@@ -42,3 +42,15 @@ def test_render_shows_failures_and_notes_and_keeps_markup_literal():
 def test_passing_render_is_one_line_without_table():
     text = summary(outcome("a", True)).render()
     assert text.strip().startswith("raw gate PASSED") and "┃" not in text
+
+
+def test_drift_is_neither_a_failure_nor_a_warning_and_is_shown_as_drift():
+    drifting = summary(
+        outcome("a", True),
+        outcome("schema_drift(record.nsfwLevel)", False, "drift", "absent from 3 of 3 records since 2025-05-01"),
+    )
+    assert drifting.success and drifting.warnings == [] and len(drifting.drift) == 1
+    text = drifting.render()
+    assert "PASSED" in text and "0 warnings, 1 drifting fields" in text
+    assert "drift" in text and "absent from 3 of 3 records" in text
+    assert "drifting" not in summary(outcome("a", True)).render()
