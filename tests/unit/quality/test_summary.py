@@ -47,7 +47,9 @@ def test_passing_render_is_one_line_without_table():
 def test_drift_is_neither_a_failure_nor_a_warning_and_is_shown_as_drift():
     drifting = summary(
         outcome("a", True),
-        outcome("schema_drift(record.nsfwLevel)", False, "drift", "absent from 3 of 3 records since 2025-05-01"),
+        outcome(
+            "schema_drift(record.nsfwLevel)", False, "drift", "absent from 3 of 3 records since 2025-05-01"
+        ),
     )
     assert drifting.success and drifting.warnings == [] and len(drifting.drift) == 1
     text = drifting.render()
