@@ -43,14 +43,22 @@ class LazyGroup(click.Group):
             formatter.write_dl([(name, help_text) for name, (_, help_text) in COMMANDS.items()])
 
     def invoke(self, ctx: click.Context) -> object:
-        """Known operational failures become one-line errors (exit 1) instead of tracebacks."""
+        """Known operational failures and invalid settings become one-line errors (exit 1) instead
+        of tracebacks; a usage error is click's own message on one line (exit 2), without the
+        usage block above it."""
         from likeness_watch.crawl import CrawlError
+        from likeness_watch.settings import SettingsError
         from likeness_watch.store import StoreError
 
         try:
             return super().invoke(ctx)
-        except (CrawlError, StoreError) as exc:
+        except (CrawlError, StoreError, SettingsError) as exc:
             raise click.ClickException(str(exc)) from exc
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else ctx.command_path
+            short = click.ClickException(f"{exc.format_message()} (see '{command} --help')")
+            short.exit_code = exc.exit_code
+            raise short from exc
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,16 +2,26 @@
 
 Every knob is read here (env vars, overridable by CLI flags / DAG code through keyword arguments),
 so no other module reads ``os.environ`` directly. Secrets are ``SecretStr``: they never appear in
-reprs or logs.
+reprs or logs. An invalid value is a ``SettingsError``: one line naming each variable, its value
+and what pydantic says is allowed, instead of a 40-line validation traceback.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    EmailStr,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from likeness_watch import __version__
 
@@ -21,14 +31,64 @@ USER_AGENT = (
 )
 
 
-class HubSettings(BaseSettings):
+class SettingsError(ValueError):
+    """Invalid ``LW_*`` settings; the message is one line (every CLI command prints it as is)."""
+
+
+def _comma_separated(value: object) -> object:
+    """``"a@x.org, b@y.org"`` as a list (env vars hold one string); other values pass through."""
+    return [item.strip() for item in value.split(",") if item.strip()] if isinstance(value, str) else value
+
+
+def _not_a_file(path: Path) -> Path:
+    """A directory the code creates on demand: it may not exist yet, but it must not be a file."""
+    if path.exists() and not path.is_dir():
+        raise ValueError("should be a directory (or not exist yet), not a file")
+    return path
+
+
+Directory = Annotated[Path, AfterValidator(_not_a_file)]
+Recipients = Annotated[list[EmailStr], NoDecode, BeforeValidator(_comma_separated)]
+"""E-mail addresses, comma-separated in env vars and connection extras."""
+
+
+class _OneLineErrors(BaseSettings):
+    """Raises ``SettingsError`` named by env var instead of pydantic's multi-line ``ValidationError``."""
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            prefix = str(values.get("_env_prefix") or self.model_config.get("env_prefix") or "")
+            raise SettingsError(describe(exc, prefix, _secret_fields(type(self)))) from None
+
+
+def _secret_fields(model: type[BaseSettings]) -> frozenset[str]:
+    return frozenset(name for name, info in model.model_fields.items() if "SecretStr" in str(info.annotation))
+
+
+def describe(exc: ValidationError, prefix: str = "LW_", secrets: frozenset[str] = frozenset()) -> str:
+    """One line for all of a validation's errors: ``LW_X='value': what pydantic allows``.
+
+    Values of secret fields are never shown.
+    """
+    problems = []
+    for error in exc.errors(include_url=False):
+        first = error["loc"][0] if error["loc"] else ""
+        field = first if isinstance(first, str) else ""  # not a list item's index
+        shown = "***" if field in secrets else repr(error["input"])[:80]
+        problems.append(f"{prefix}{field.upper()}={shown}: {error['msg']}")
+    return "invalid setting: " + "; ".join(problems)
+
+
+class HubSettings(_OneLineErrors):
     """Per-hub knobs: registry defaults, overridden by ``LW_<HUB>_*`` env vars.
 
     The registry passes its defaults as init kwargs, so env vars are given priority over init
     kwargs here; CLI flags are applied afterwards with ``model_copy(update=...)``.
     """
 
-    model_config = SettingsConfigDict(extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore", allow_inf_nan=False)
 
     base_url: str
     rps: float = Field(gt=0, description="Requests per second (token-bucket rate limit).")
@@ -54,20 +114,22 @@ class HubSettings(BaseSettings):
         return base.rstrip("/") + "/" + path.lstrip("/")
 
 
-class Settings(BaseSettings):
+class Settings(_OneLineErrors):
     """Platform-wide settings (``LW_*`` env vars)."""
 
-    model_config = SettingsConfigDict(env_prefix="LW_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="LW_", extra="ignore", allow_inf_nan=False)
 
-    store: str = Field(default="./data/lake", description="Object store URI: a path or s3://bucket/prefix.")
+    store: str = Field(
+        default="./data/lake", min_length=1, description="Object store URI: a path or s3://bucket/prefix."
+    )
     warehouse: Path = Field(default=Path("./data/warehouse.duckdb"), description="DuckDB warehouse file.")
-    outbox: Path = Field(default=Path("./data/outbox"), description="File alert channel directory.")
+    outbox: Directory = Field(default=Path("./data/outbox"), description="File alert channel directory.")
     watchlist: Path = Field(default=Path("./config/watchlist.csv"), description="Protected-persons CSV.")
     expectations: Path = Field(
         default=Path(__file__).resolve().parents[2] / "expectations",
         description="Versioned Great Expectations suites (one JSON file per layer and hub or table).",
     )
-    report_dir: Path = Field(default=Path("./data/report"), description="Study report output directory.")
+    report_dir: Directory = Field(default=Path("./data/report"), description="Study report output directory.")
     duckdb_memory_limit: str = Field(
         default="512MB", description="DuckDB memory limit of warehouse builds (it spills to disk beyond it)."
     )
@@ -89,12 +151,16 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, description="Generic webhook endpoint (signed JSON).")
     webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key of the webhook.")
     smtp_host: str | None = Field(default=None, description="SMTP relay for e-mail alerts.")
-    smtp_port: int = Field(default=587, gt=0)
-    smtp_tls: str = Field(default="starttls", description="starttls, ssl (port 465) or none (local relay).")
+    smtp_port: int = Field(default=587, gt=0, le=65535)
+    smtp_tls: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls", description="starttls, ssl (port 465) or none (local relay)."
+    )
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
     smtp_from: str = Field(default="likeness-watch@localhost", description="Sender of e-mail alerts.")
-    smtp_to: str = Field(default="", description="Comma-separated recipients of e-mail alerts.")
+    smtp_to: Recipients = Field(
+        default_factory=list, description="Comma-separated recipients of e-mail alerts."
+    )
 
     @field_validator("store")
     @classmethod

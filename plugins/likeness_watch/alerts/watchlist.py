@@ -39,8 +39,13 @@ class WatchedPerson:
 
 def parse_watchlist(text: str, source: str = "watchlist CSV") -> list[WatchedPerson]:
     """Parse the CSV text; blank lines and rows without a name are skipped. Errors name
-    ``source`` (the file) and the line."""
-    reader = csv.DictReader(io.StringIO(text))
+    ``source`` (the file) and the line.
+
+    Quotes are parsed strictly: with csv's default, an unclosed quote swallowed the rest of the
+    file into one bogus name and the run went on with protected persons unwatched.
+    """
+    reader = csv.DictReader(io.StringIO(text), strict=True)
+    parsed_to = 0
     try:
         fieldnames = reader.fieldnames
         if fieldnames is None:
@@ -50,8 +55,10 @@ def parse_watchlist(text: str, source: str = "watchlist CSV") -> list[WatchedPer
             raise WatchlistError(
                 f"{source}: the header must have columns name,aliases (comma-separated); found {found!r}"
             )
+        parsed_to = reader.line_num
         people = []
         for row in reader:
+            parsed_to = reader.line_num
             if None in row:  # DictReader puts the fields beyond the header under the key None
                 raise WatchlistError(
                     f"{source}, line {reader.line_num}: {len(fieldnames) + len(row[None])} fields where the "
@@ -63,8 +70,11 @@ def parse_watchlist(text: str, source: str = "watchlist CSV") -> list[WatchedPer
                 continue
             aliases = tuple(alias.strip() for alias in cleaned.get("aliases", "").split("|") if alias.strip())
             people.append(WatchedPerson(cleaned["name"], aliases))
-    except csv.Error as exc:  # DictReader.line_num is updated only after a row parsed: ask its reader
-        raise WatchlistError(f"{source}, line {reader.reader.line_num}: {exc}") from exc
+    except csv.Error as exc:  # the row that failed starts after the last one parsed
+        raise WatchlistError(
+            f"{source}, line {parsed_to + 1}: {exc} (expected CSV rows name,aliases; a field in double "
+            'quotes ends with the closing quote right before the next comma, a quote inside it is "")'
+        ) from exc
     return people
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import click
@@ -65,9 +65,24 @@ def gate_partition(settings: Settings, store: ObjectStore, hub: str, day: date) 
     ) from error
 
 
+def not_in_the_future(ctx: click.Context, param: click.Parameter, value: datetime) -> datetime:
+    """A hub cannot be crawled for a day that has not begun (2999-01-01 was crawled and built)."""
+    today = datetime.now(UTC).date()
+    if value.date() > today:
+        raise click.BadParameter(f"{value:%Y-%m-%d} is in the future; the latest day is today, {today} (UTC)")
+    return value
+
+
 @click.command()
 @click.option("--hub", "hubs", type=click.Choice(hub_names()), multiple=True, help="Hub(s); default all.")
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Day to crawl (UTC).")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    callback=not_in_the_future,
+    help="Day to crawl (UTC), up to today.",
+)
 @click.option("--base-url", help="Override the hub's API base URL ({date} is replaced by the day).")
 @click.option("--store", help="Object store URI (default $LW_STORE or ./data/lake).")
 def crawl(hubs: tuple[str, ...], day: datetime, base_url: str | None, store: str | None) -> None:
@@ -79,11 +94,14 @@ def crawl(hubs: tuple[str, ...], day: datetime, base_url: str | None, store: str
     settings = Settings(**({"store": store} if store else {}))
     if base_url and len(hubs) != 1:
         raise click.UsageError("--base-url needs exactly one --hub")
+    selected = hubs or hub_names()
+    for hub in selected:  # a bad LW_<HUB>_* fails here, before the store is touched
+        settings.hub(hub, base_url=base_url)
     object_store = open_store(settings.store)
     object_store.check()
     quarantined = []
     with progress_bar() as progress:
-        for hub in hubs or hub_names():
+        for hub in selected:
             manifest = crawl_with_progress(
                 hub, day.date(), settings, object_store, progress, base_url=base_url
             )

@@ -161,3 +161,21 @@ def test_csv_errors_carry_the_line_number(tmp_path: Path):
     path = write(tmp_path, "name,aliases\nTavi Ol,\n" + "x" * 200_000 + ",\n")
     with pytest.raises(WatchlistError, match=r"watchlist\.csv, line 3: .*field limit"):
         load_watchlist(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "error"),
+    [
+        ('name,aliases\nTavi Ol,\n"Zoe Quinn,ZQ\nMarisol Quenby,\n', 3, "unexpected end of data"),
+        ('name,aliases\nTavi Ol,\n"Zoe" Quinn,ZQ\n', 3, "',' expected after '\"'"),
+        ('"name,aliases\nZoe Quinn,\n', 1, "unexpected end of data"),
+    ],
+    ids=["unclosed-quote", "text-after-closing-quote", "unclosed-quote-in-header"],
+)
+def test_a_broken_quote_is_an_error_not_a_bogus_name_swallowing_the_rest(tmp_path: Path, text, line, error):
+    """csv's lenient default read everything after an unclosed quote as one name: no error, and
+    every person below it unwatched."""
+    with pytest.raises(WatchlistError) as raised:
+        load_watchlist(write(tmp_path, text))
+    message = str(raised.value)
+    assert f"watchlist.csv, line {line}: {error}" in message and "double quotes" in message

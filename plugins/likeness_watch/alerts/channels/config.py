@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from pydantic import SecretStr
+from pydantic import SecretStr, TypeAdapter, ValidationError
 
 from likeness_watch.alerts.channels.base import Channel
 from likeness_watch.alerts.channels.slack import SlackChannel
 from likeness_watch.alerts.channels.smtp import EmailChannel
 from likeness_watch.alerts.channels.webhook import WebhookChannel
-from likeness_watch.settings import Settings
+from likeness_watch.settings import Recipients, Settings, describe
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +28,15 @@ class ChannelConfigError(ValueError):
     """A channel is half-configured (e.g. a webhook URL without its signing secret)."""
 
 
-def _recipients(text: str) -> list[str]:
-    return [item.strip() for item in text.split(",") if item.strip()]
+_RECIPIENTS = TypeAdapter(Recipients)
+
+
+def _recipients(conn_id: str, text: str) -> list[str]:
+    """A connection's comma-separated ``to``, validated like ``LW_SMTP_TO``."""
+    try:
+        return _RECIPIENTS.validate_python(text)
+    except ValidationError as exc:
+        raise ChannelConfigError(f"connection {conn_id}: {describe(exc, prefix='extra to')}") from None
 
 
 def channels_from_settings(settings: Settings) -> dict[str, Channel]:
@@ -44,14 +51,13 @@ def channels_from_settings(settings: Settings) -> dict[str, Channel]:
             )
         channels["webhook"] = WebhookChannel(settings.webhook_url, settings.webhook_secret)
     if settings.smtp_host:
-        recipients = _recipients(settings.smtp_to)
-        if not recipients:
+        if not settings.smtp_to:
             raise ChannelConfigError("LW_SMTP_HOST is set but LW_SMTP_TO has no recipient")
         channels["email"] = EmailChannel(
             settings.smtp_host,
             settings.smtp_port,
             settings.smtp_from,
-            recipients,
+            settings.smtp_to,
             tls=settings.smtp_tls,
             user=settings.smtp_user,
             password=settings.smtp_password,
@@ -87,7 +93,7 @@ def email_from_connection(conn: Any) -> EmailChannel:
     """``smtp`` connection, read like the SMTP provider does (``disable_ssl``/``disable_tls``,
     ``from_email`` in extra); recipients in extra ``to`` (comma-separated)."""
     extra = conn.extra_dejson
-    recipients = _recipients(str(extra.get("to", "")))
+    recipients = _recipients(conn.conn_id, str(extra.get("to", "")))
     if not conn.host or not recipients:
         raise ChannelConfigError(f"connection {conn.conn_id}: host and extra 'to' (recipients) are required")
     if not extra.get("disable_ssl", False):

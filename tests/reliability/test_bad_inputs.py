@@ -1,0 +1,217 @@
+"""The bad-input corpus: every row runs the real CLI in a subprocess with one bad setting, option or
+file, and must fail closed: a non-zero exit, one or two lines that name the input and say what is
+allowed, no traceback, and nothing created, changed or removed in its working directory.
+
+Rows run in a fresh directory holding only what the row needs, with no ``LW_*`` from the
+developer's environment (the defaults then point into that directory, so ``./data`` written by
+mistake is seen) and the hubs' base URLs on a closed port of 127.0.0.1 (an input wrongly accepted
+cannot reach a real hub). They run four at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CLI = str(Path(sys.executable).with_name("likeness-watch"))
+CLOSED = "http://127.0.0.1:9"
+"""The discard port: nothing listens, a connection fails at once."""
+CRAWL = ["crawl", "--hub", "civitai", "--date", "2025-05-01"]
+ALERT = ["alert", "--date", "2025-05-01"]
+"""Settings are one object, validated whole by every command: rows about any setting use the
+light ``crawl`` (0.7 s to import), a few use ``alert`` too (2.6 s: pandas, scipy)."""
+
+
+def write(name: str, text: str) -> Callable[[Path], None]:
+    return lambda workdir: (workdir / name).write_text(text, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    args: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    says: tuple[str, ...] = ()
+    """What the message must contain: the input's name (and value) and what is allowed."""
+    setup: Callable[[Path], None] | None = None
+
+
+ROWS = [
+    # settings (pydantic's messages, named by env var)
+    Row("rps-not-a-number", CRAWL, {"LW_CIVITAI_RPS": "abc"}, ("LW_CIVITAI_RPS='abc'", "valid number")),
+    Row("rps-inf", CRAWL, {"LW_CIVITAI_RPS": "inf"}, ("LW_CIVITAI_RPS='inf'", "finite number")),
+    Row("rps-zero", CRAWL, {"LW_CIVITAI_RPS": "0"}, ("LW_CIVITAI_RPS='0'", "greater than 0")),
+    Row(
+        "page-size-zero", CRAWL, {"LW_CIVITAI_PAGE_SIZE": "0"}, ("LW_CIVITAI_PAGE_SIZE='0'", "greater than 0")
+    ),
+    Row(
+        "timeout-negative",
+        ["crawl", "--hub", "huggingface", "--date", "2025-05-01"],
+        {"LW_HUGGINGFACE_TIMEOUT_S": "-1"},
+        ("LW_HUGGINGFACE_TIMEOUT_S='-1'", "greater than 0"),
+    ),
+    Row(
+        "retries-word",
+        CRAWL,
+        {"LW_CIVITAI_MAX_RETRIES": "many"},
+        ("LW_CIVITAI_MAX_RETRIES='many'", "integer"),
+    ),
+    Row(
+        "sweep-zero",
+        CRAWL,
+        {"LW_SWEEP_EVERY_DAYS": "0"},
+        ("LW_SWEEP_EVERY_DAYS='0'", "greater than or equal to 1"),
+    ),
+    Row(
+        "gap-budget-negative",
+        CRAWL,
+        {"LW_GAP_PROBE_BUDGET": "-5"},
+        ("LW_GAP_PROBE_BUDGET='-5'", "greater than"),
+    ),
+    Row("store-empty", CRAWL, {"LW_STORE": ""}, ("LW_STORE=''", "at least 1 character")),
+    Row("sensitivity-inf", ALERT, {"LW_ALERT_SENSITIVITY": "inf"}, ("LW_ALERT_SENSITIVITY='inf'", "finite")),
+    Row("sensitivity-nan", CRAWL, {"LW_ALERT_SENSITIVITY": "nan"}, ("LW_ALERT_SENSITIVITY='nan'", "finite")),
+    Row(
+        "outbox-is-a-file",
+        CRAWL,
+        {"LW_OUTBOX": "notes.txt"},
+        ("LW_OUTBOX='notes.txt'", "should be a directory"),
+        write("notes.txt", "not an outbox\n"),
+    ),
+    Row(
+        "smtp-port-too-big",
+        CRAWL,
+        {"LW_SMTP_PORT": "70000"},
+        ("LW_SMTP_PORT='70000'", "less than or equal to 65535"),
+    ),
+    Row("smtp-port-zero", CRAWL, {"LW_SMTP_PORT": "0"}, ("LW_SMTP_PORT='0'", "greater than 0")),
+    Row(
+        "smtp-to-not-an-address",
+        ALERT,
+        {"LW_SMTP_HOST": "127.0.0.1", "LW_SMTP_TO": "tns@example.org, <script>"},
+        ("LW_SMTP_TO='<script>'", "not a valid email address"),
+    ),
+    Row(
+        "smtp-tls-unknown",
+        CRAWL,
+        {"LW_SMTP_TLS": "tls"},
+        ("LW_SMTP_TLS='tls'", "'starttls', 'ssl' or 'none'"),
+    ),
+    Row(
+        "route-unknown-channel", ALERT, {"LW_ALERT_ROUTES": "pager=*"}, ("bad route 'pager=*'", "channel in")
+    ),
+    Row(
+        "webhook-without-secret",
+        ALERT,
+        {"LW_WEBHOOK_URL": f"{CLOSED}/hook"},
+        ("LW_WEBHOOK_SECRET", "always signed"),
+    ),
+    # CLI options (click's messages, on one line)
+    Row(
+        "date-in-the-future",
+        ["crawl", "--hub", "civitai", "--date", "2999-01-01"],
+        {},
+        ("'--date'", "2999-01-01 is in the future", "latest day is today"),
+    ),  # fmt: skip
+    Row(
+        "date-not-a-date",
+        ["crawl", "--hub", "civitai", "--date", "2025-13-01"],
+        {},
+        ("'--date'", "'2025-13-01' does not match the format '%Y-%m-%d'"),
+    ),  # fmt: skip
+    Row(
+        "hub-unknown",
+        ["crawl", "--hub", "nohub", "--date", "2025-05-01"],
+        {},
+        ("'--hub'", "'nohub' is not one of 'civitai', 'huggingface'"),
+    ),  # fmt: skip
+    Row("until-without-date", ["alert", "--until", "2025-05-01"], {}, ("--until needs --date",)),
+    # files
+    Row(
+        "watchlist-unclosed-quote",
+        ALERT,
+        {"LW_WATCHLIST": "watchlist.csv"},
+        ("watchlist watchlist.csv, line 3: unexpected end of data", "double quotes"),
+        write("watchlist.csv", 'name,aliases\nTavi Ol,\n"Zoe Quinn,ZQ\nMarisol Quenby,\n'),
+    ),
+    Row(
+        "watchlist-missing-column",
+        ALERT,
+        {"LW_WATCHLIST": "watchlist.csv"},
+        ("watchlist watchlist.csv", "columns name,aliases", "found 'person,aliases'"),
+        write("watchlist.csv", "person,aliases\nZoe Quinn,ZQ\n"),
+    ),
+    Row(
+        "watchlist-configured-but-missing",
+        ALERT,
+        {"LW_WATCHLIST": "watchlist.cvs"},
+        ("watchlist watchlist.cvs (LW_WATCHLIST) not found",),
+    ),
+]
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file and directory under ``root`` with its content hash: what "changed nothing" compares."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        relative = str(path.relative_to(root))
+        found[relative] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
+    return found
+
+
+@dataclass
+class Outcome:
+    returncode: int
+    output: str
+    before: dict[str, str]
+    after: dict[str, str]
+
+
+def run_row(row: Row, base: Path) -> Outcome:
+    workdir, home = base / "work", base / "home"
+    workdir.mkdir()
+    home.mkdir()
+    if row.setup:
+        row.setup(workdir)
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "LW_CIVITAI_BASE_URL": f"{CLOSED}/api/v1",
+        "LW_HUGGINGFACE_BASE_URL": CLOSED,
+        **row.env,
+    }
+    before = snapshot(workdir)
+    done = subprocess.run(
+        [CLI, *row.args], cwd=workdir, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    return Outcome(done.returncode, done.stdout + done.stderr, before, snapshot(workdir))
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Future[Outcome]]:
+    """Every row started at once (four at a time): the table costs the slowest rows, not their sum."""
+    pool = ThreadPoolExecutor(max_workers=4)
+    futures = {row.id: pool.submit(run_row, row, tmp_path_factory.mktemp(row.id)) for row in ROWS}
+    yield futures
+    pool.shutdown(cancel_futures=True)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_bad_input_fails_closed_in_one_or_two_lines(outcomes: dict[str, Future[Outcome]], row: Row):
+    outcome = outcomes[row.id].result()
+    lines = outcome.output.strip().splitlines()
+    assert outcome.returncode != 0, outcome.output
+    assert "Traceback" not in outcome.output
+    assert 1 <= len(lines) <= 2, outcome.output
+    for expected in row.says:
+        assert expected in outcome.output, outcome.output
+    assert outcome.after == outcome.before

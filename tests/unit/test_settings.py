@@ -1,0 +1,36 @@
+"""Invalid settings are one line naming each variable, its value and what is allowed; secrets stay hidden."""
+
+from __future__ import annotations
+
+import pytest
+
+from likeness_watch.settings import HubSettings, Settings, SettingsError
+
+
+def test_every_invalid_setting_is_named_on_one_line(monkeypatch):
+    monkeypatch.setenv("LW_SMTP_PORT", "0")
+    monkeypatch.setenv("LW_REFRESH_BUDGET", "lots")
+    with pytest.raises(SettingsError) as error:
+        Settings()
+    message = str(error.value)
+    assert "\n" not in message
+    assert "LW_REFRESH_BUDGET='lots': Input should be a valid integer" in message
+    assert "LW_SMTP_PORT='0': Input should be greater than 0" in message
+
+
+def test_hub_settings_are_named_by_the_hubs_prefix(monkeypatch):
+    monkeypatch.setenv("LW_HUGGINGFACE_RPS", "-inf")
+    with pytest.raises(SettingsError, match=r"^invalid setting: LW_HUGGINGFACE_RPS='-inf': .*finite number$"):
+        Settings().hub("huggingface")
+
+
+def test_a_secret_value_is_never_shown():
+    with pytest.raises(SettingsError) as error:
+        HubSettings(base_url="x", rps=1, page_size=10, token=["s3cr3t-token"])
+    assert "TOKEN=***: Input should be a valid string" in str(error.value)
+    assert "s3cr3t" not in str(error.value)
+
+
+def test_recipients_are_read_comma_separated(monkeypatch):
+    monkeypatch.setenv("LW_SMTP_TO", " a@example.org,b@example.org , ")
+    assert Settings().smtp_to == ["a@example.org", "b@example.org"]
