@@ -38,8 +38,9 @@ def lw_alert() -> None:
     the channels defined as connections `lw_slack` (slackwebhook), `lw_webhook` (http, password =
     HMAC secret) and `lw_smtp` (smtp, extra `to`) or, failing that, by `LW_*` env vars. A failed
     delivery turns `deliver` red and stays pending; the next run retries it after its backoff. A
-    delivery the receiver refuses for good (HTTP 4xx other than 408/429) turns `deliver` red and
-    is recorded as `rejected`, never retried (docs/alerts.md says how to re-queue it).
+    delivery the receiver refuses for good (HTTP 4xx other than 408/429, SMTP 5xx), or that failed
+    8 times, turns `deliver` red, is recorded as `dead_letter`, never retried (docs/alerts.md says
+    how to re-queue it), and raises a `channel_failed` alert on the other channels.
     """
 
     @task

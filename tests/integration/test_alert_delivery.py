@@ -40,6 +40,8 @@ SLACK_TOKEN = "T000/B000/XXXXSECRET"
 START = date(2025, 4, 1)
 DAY = date(2025, 5, 10)
 T0 = datetime(2025, 5, 11, 6, 0)
+SLACK_ERRORS = {404: b"no_service", 410: b"channel_is_archived"}
+"""What Slack's incoming webhooks answer when the webhook or its channel is gone."""
 
 
 class Receiver(BaseHTTPRequestHandler):
@@ -54,7 +56,7 @@ class Receiver(BaseHTTPRequestHandler):
         self.server.requests.append((prefix, dict(self.headers), body, status))
         self.send_response(status)
         self.end_headers()
-        self.wfile.write(b"ok" if status == 200 else b"invalid_token")
+        self.wfile.write(b"ok" if status == 200 else SLACK_ERRORS.get(status, b"invalid_token"))
 
     def log_message(self, *args: object) -> None:
         return
@@ -63,6 +65,14 @@ class Receiver(BaseHTTPRequestHandler):
 class Sink:
     def __init__(self) -> None:
         self.messages: list[bytes] = []
+        self.refuse: str | None = None
+        """A reply to every RCPT TO instead of accepting it."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802
+        if self.refuse:
+            return self.refuse
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd hook name)
         self.messages.append(envelope.content)
@@ -230,27 +240,69 @@ def test_failing_channel_does_not_block_others_and_is_retried_after_backoff(
     assert again.delivery.delivered == {} and len(http_receiver.requests) == 3 * n
 
 
-def test_a_message_slack_refuses_is_recorded_as_rejected_and_not_retried(
-    world, channels_env, http_receiver, smtp_sink
-):
-    http_receiver.status["/slack"] = 400  # e.g. invalid_blocks: sending it again cannot help
-    first = run_alerts_range(Settings(), DAY, DAY, now=T0)
-    n = len(first.alerts)
-    assert first.delivery.rejected == {"slack": n} and first.delivery.failed == {}
-    assert first.delivery.delivered == {"webhook": n, "email": n}
-    assert len(posts(http_receiver, "/slack", ok_only=False)) == n  # one attempt each, no in-run retry
+def deliveries(channel: str) -> list[tuple]:
     con = duckdb.connect(str(Settings().warehouse), read_only=True)
     rows = con.execute(
-        "select distinct status, attempts, last_error, next_attempt_at from alert_deliveries "
-        "where channel = 'slack'"
+        "select distinct status, attempts, last_error, next_attempt_at from alert_deliveries d "
+        "join alerts a using (alert_id) where d.channel = ? and a.kind <> 'channel_failed'",
+        [channel],
     ).fetchall()
     con.close()
-    assert rows == [("rejected", 1, "HTTP 400: invalid_token", None)]
-    assert f"Rejected (not retried): slack {n}." in summary(first, dry_run=False, suppressed=False)
+    return rows
+
+
+def test_a_gone_slack_webhook_is_dead_lettered_and_raises_channel_failed_on_the_other_channels(
+    world, channels_env, http_receiver, smtp_sink
+):
+    http_receiver.status["/slack"] = 404  # Slack: no_service, the webhook was removed
+    first = run_alerts_range(Settings(), DAY, DAY, now=T0)
+    n = len(first.alerts)
+    assert first.delivery.dead_lettered == {"slack": n} and first.delivery.failed == {}
+    assert len(posts(http_receiver, "/slack", ok_only=False)) == n  # one attempt each, no in-run retry
+    assert deliveries("slack") == [("dead_letter", 1, "HTTP 404: no_service (refused)", None)]
+
+    [raised] = first.delivery.raised
+    assert (raised.kind, raised.subject, raised.observed) == ("channel_failed", "slack", n)
+    assert first.delivery.delivered == {"webhook": n + 1, "email": n + 1}
+    hooks = [json.loads(body)["alert"] for _, body in posts(http_receiver, "/hook")]
+    assert [a["alert_id"] for a in hooks if a["kind"] == "channel_failed"] == [raised.alert_id]
+    assert "no_service" in hooks[-1]["title"] and SLACK_TOKEN not in hooks[-1]["title"]
+    subjects = [BytesParser(policy=policy.default).parsebytes(m)["Subject"] for m in smtp_sink[0].messages]
+    assert sum("channel_failed" in subject for subject in subjects) == 1
+    assert (Path(Settings().outbox) / f"{raised.alert_id}.json").is_file()
+    text = summary(first, dry_run=False, suppressed=False)
+    assert f"Dead-lettered (not retried): slack {n}." in text and "Raised: Alert channel slack failed" in text
 
     later = run_alerts_range(Settings(), DAY, DAY, now=T0 + timedelta(days=2))
-    assert later.delivery.rejected == {} and later.delivery.failed == {}
+    assert later.delivery.dead_lettered == {} and later.delivery.failed == {} and later.delivery.raised == []
     assert len(posts(http_receiver, "/slack", ok_only=False)) == n
+    assert len(posts(http_receiver, "/hook")) == n + 1 and len(smtp_sink[0].messages) == n + 1
+
+
+def test_an_smtp_server_refusing_the_recipient_is_dead_lettered_and_raises_channel_failed(
+    world, channels_env, http_receiver, smtp_sink
+):
+    smtp_sink[0].refuse = "550 5.1.1 <tns@example.org>: Recipient address rejected: User unknown"
+    first = run_alerts_range(Settings(), DAY, DAY, now=T0)
+    n = len(first.alerts)
+    assert first.delivery.dead_lettered == {"email": n} and first.delivery.failed == {}
+    [(status, attempts, error, retry_at)] = deliveries("email")
+    assert (status, attempts, retry_at) == ("dead_letter", 1, None)
+    assert error.startswith("SMTP SMTPRecipientsRefused: ") and "550" in error and error.endswith("(refused)")
+    assert first.delivery.delivered == {"slack": n + 1, "webhook": n + 1}
+    slack = b"".join(body for _, body in posts(http_receiver, "/slack"))
+    assert b"Alert channel email failed" in slack
+
+    smtp_sink[0].refuse = None  # fixed: dead letters wait for a re-queue by hand, nothing resent
+    later = run_alerts_range(Settings(), DAY, DAY, now=T0 + timedelta(days=2))
+    assert later.delivery.delivered == {} and smtp_sink[0].messages == []
+
+
+def test_an_smtp_server_that_is_busy_is_retried_not_dead_lettered(world, channels_env, smtp_sink):
+    smtp_sink[0].refuse = "450 4.2.1 Mailbox busy, try again later"
+    first = run_alerts_range(Settings(), DAY, DAY, now=T0)
+    assert first.delivery.failed == {"email": len(first.alerts)} and first.delivery.dead_lettered == {}
+    assert {row[0] for row in deliveries("email")} == {"failed"}
 
 
 def test_transient_server_error_is_retried_within_the_run(world, channels_env, http_receiver):

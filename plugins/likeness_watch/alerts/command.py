@@ -56,9 +56,10 @@ def summary(run: AlertRun, dry_run: bool, suppressed: bool) -> str:
         if run.delivery.failed:
             failed = ", ".join(f"{name} {count}" for name, count in sorted(run.delivery.failed.items()))
             lines.append(f"Failed (kept pending, retried with backoff next run): {failed}.")
-        if run.delivery.rejected:
-            rejected = ", ".join(f"{name} {count}" for name, count in sorted(run.delivery.rejected.items()))
-            lines.append(f"Rejected (not retried): {rejected}.")
+        if run.delivery.dead_lettered:
+            dead = ", ".join(f"{name} {count}" for name, count in sorted(run.delivery.dead_lettered.items()))
+            lines.append(f"Dead-lettered (not retried): {dead}.")
+        lines += [f"Raised: {plain(alert.title, 150)}" for alert in run.delivery.raised]
         lines += [f"  ! {plain(error, 200)}" for error in run.delivery.errors[:10]]
     return "\n".join(lines)
 

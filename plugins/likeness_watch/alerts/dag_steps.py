@@ -50,20 +50,21 @@ def write_outbox(window: dict[str, Any]) -> int:
 
 def deliver(window: dict[str, Any]) -> dict[str, Any]:
     """Send due deliveries; raise (after recording every outcome) when any failed or was
-    rejected, so the run shows red while failed deliveries wait for the next run's retry (rejected
-    ones are not retried: their ``last_error`` in ``alert_deliveries`` says why)."""
+    dead-lettered, so the run shows red while failed deliveries wait for the next run's retry
+    (dead letters are not retried: their ``last_error`` in ``alert_deliveries`` says why, and a
+    ``channel_failed`` alert went to the other channels)."""
     if window["suppress_delivery"]:
-        return {"delivered": {}, "failed": {}, "rejected": {}}
+        return {"delivered": {}, "failed": {}, "dead_lettered": {}}
     settings = Settings()
     report = run.deliver(channels_from_connections(settings), settings, run.utc_now())
     outcome = {
         "delivered": dict(report.delivered),
         "failed": dict(report.failed),
-        "rejected": dict(report.rejected),
+        "dead_lettered": dict(report.dead_lettered),
     }
-    if report.failed or report.rejected:
+    if report.failed or report.dead_lettered:
         raise RuntimeError(
-            f"alert deliveries failed (retried with backoff next run) or were rejected (not retried): "
-            f"{outcome}; {report.errors[:5]}"
+            f"alert deliveries failed (retried with backoff next run) or were dead-lettered (not "
+            f"retried): {outcome}; {report.errors[:5]}"
         )
     return outcome

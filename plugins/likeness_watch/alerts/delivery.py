@@ -1,10 +1,15 @@
-"""Send due deliveries, each in isolation: one broken channel never blocks the others."""
+"""Send due deliveries, each in isolation: one broken channel never blocks the others.
+
+A delivery the receiver refuses for good, or one that failed ``history.MAX_ATTEMPTS`` times, is
+dead-lettered; every channel with dead letters raises a ``channel_failed`` alert for the other
+channels, so a dead Slack webhook or a refusing SMTP relay is heard of instead of retried forever.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,6 +18,7 @@ import duckdb
 
 from likeness_watch.alerts import history
 from likeness_watch.alerts.channels.base import Channel, DeliveryError, DeliveryRejected
+from likeness_watch.alerts.model import ALL_HUBS, CHANNEL_FAILED, Alert
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +28,18 @@ class DeliveryReport:
     delivered: Counter[str] = field(default_factory=Counter)
     failed: Counter[str] = field(default_factory=Counter)
     """Failed now, retried with backoff by later runs."""
-    rejected: Counter[str] = field(default_factory=Counter)
-    """Refused by the receiver for good (e.g. HTTP 400): recorded, never retried."""
+    dead_lettered: Counter[str] = field(default_factory=Counter)
+    """Given up on now (refused by the receiver, or out of attempts): recorded, never retried."""
     errors: list[str] = field(default_factory=list)
+    raised: list[Alert] = field(default_factory=list)
+    """``channel_failed`` alerts recorded by this run."""
+
+    def add(self, other: DeliveryReport) -> None:
+        self.delivered.update(other.delivered)
+        self.failed.update(other.failed)
+        self.dead_lettered.update(other.dead_lettered)
+        self.errors += other.errors
+        self.raised += other.raised
 
 
 def deliver_due(
@@ -42,15 +57,11 @@ def deliver_due(
     with open_history() as con:
         due = history.due(con, channels, now)
     for item in due:
+        attempts = item.attempts + 1
         try:
             channels[item.channel].send(item.alert, now)
         except DeliveryRejected as exc:
-            error = str(exc)
-            with open_history() as con:
-                history.mark_rejected(con, item.alert.alert_id, item.channel, item.attempts + 1, error)
-            report.rejected[item.channel] += 1
-            report.errors.append(f"{item.channel} {item.alert.alert_id}: {error} (rejected, not retried)")
-            log.error("%s rejected alert %s for good: %s", item.channel, item.alert.alert_id, error)
+            _dead_letter(open_history, report, item, attempts, f"{exc} (refused)")
             continue
         except DeliveryError as exc:
             error = str(exc)
@@ -62,7 +73,9 @@ def deliver_due(
                 history.mark_delivered(con, item.alert.alert_id, item.channel, now)
             report.delivered[item.channel] += 1
             continue
-        attempts = item.attempts + 1
+        if attempts >= history.MAX_ATTEMPTS:
+            _dead_letter(open_history, report, item, attempts, f"{error} (gave up after {attempts} attempts)")
+            continue
         with open_history() as con:
             history.mark_failed(con, item.alert.alert_id, item.channel, attempts, error, now)
         report.failed[item.channel] += 1
@@ -76,3 +89,45 @@ def deliver_due(
             error,
         )
     return report
+
+
+def _dead_letter(
+    open_history: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
+    report: DeliveryReport,
+    item: history.Due,
+    attempts: int,
+    error: str,
+) -> None:
+    with open_history() as con:
+        history.mark_dead_letter(con, item.alert.alert_id, item.channel, attempts, error)
+    report.dead_lettered[item.channel] += 1
+    report.errors.append(f"{item.channel} {item.alert.alert_id}: {error}, dead-lettered")
+    log.error("%s: alert %s dead-lettered: %s", item.channel, item.alert.alert_id, error)
+
+
+def channel_failed_alerts(dead: Iterable[history.DeadLetters]) -> list[Alert]:
+    """One ``channel_failed`` alert per channel and day of the alerts it could not deliver.
+
+    Its id comes from (channel, day), so re-deriving it from the history on every run records it
+    once; its subject is the failed channel, which never receives it.
+    """
+    return [
+        Alert(
+            kind=CHANNEL_FAILED,
+            hub=ALL_HUBS,
+            day=letters.day,
+            severity="high",
+            title=(
+                f"Alert channel {letters.channel} failed: {len(letters.alert_ids)} alert(s) of "
+                f"{letters.day.isoformat()} not delivered ({letters.error})"
+            ),
+            observed=len(letters.alert_ids),
+            subject=letters.channel,
+            details={
+                "channel": letters.channel,
+                "alert_ids": list(letters.alert_ids),
+                "error": letters.error,
+            },
+        )
+        for letters in dead
+    ]

@@ -2,9 +2,10 @@
 
 ``alerts`` has one row per alert id (an id is recorded once, whatever reruns or backfills do);
 ``alert_deliveries`` one row per (alert, channel) with ``pending`` → ``delivered``, or ``failed``
-(last attempt failed; retried after ``next_attempt_at``), or ``rejected`` (the receiver refused
-the message for good, e.g. HTTP 400: never retried, ``last_error`` says why), or ``suppressed``
-(recorded by a backfill that must not notify anyone). Both are created here, not by dbt, so a
+(last attempt failed; retried after ``next_attempt_at``), or ``dead_letter`` (given up: the
+receiver refused the message for good, e.g. HTTP 404 ``no_service``, or ``MAX_ATTEMPTS`` attempts
+failed; never retried by itself, ``last_error`` says why), or ``suppressed`` (recorded by a
+backfill that must not notify anyone). Both are created here, not by dbt, so a
 dbt rebuild of the marts never touches them; they are written only through the published
 warehouse's writer lock, and publishing a new warehouse carries them over
 (``likeness_watch.quality.publish``).
@@ -21,10 +22,19 @@ import duckdb
 
 from likeness_watch.alerts.model import Alert
 
-PENDING, DELIVERED, FAILED, REJECTED, SUPPRESSED = "pending", "delivered", "failed", "rejected", "suppressed"
+PENDING, DELIVERED, FAILED, DEAD_LETTER, SUPPRESSED = (
+    "pending",
+    "delivered",
+    "failed",
+    "dead_letter",
+    "suppressed",
+)
 TABLES = ("alerts", "alert_deliveries")
 RETRY_BASE = timedelta(minutes=5)
 RETRY_CAP = timedelta(hours=6)
+MAX_ATTEMPTS = 8
+"""Failed attempts before a delivery is dead-lettered: at least ~10.6 h of backoff (5 min … 6 h),
+more when alert runs are further apart; a channel that is down for good is not retried forever."""
 
 SCHEMA = """
 create table if not exists alerts (
@@ -180,15 +190,42 @@ def mark_failed(
     )
 
 
-def mark_rejected(
+def mark_dead_letter(
     con: duckdb.DuckDBPyConnection, alert_id: str, channel: str, attempts: int, error: str
 ) -> None:
-    """Record that the receiver refused the alert for good: never due again."""
+    """Record that the delivery is given up on: never due again until re-queued by hand."""
     con.execute(
         "update alert_deliveries set status = ?, attempts = ?, last_error = ?, next_attempt_at = null "
         "where alert_id = ? and channel = ?",
-        [REJECTED, attempts, error[:500], alert_id, channel],
+        [DEAD_LETTER, attempts, error[:500], alert_id, channel],
     )
+
+
+@dataclass(frozen=True)
+class DeadLetters:
+    """The dead-lettered deliveries of one channel for the alerts of one day."""
+
+    day: date
+    channel: str
+    alert_ids: tuple[str, ...]
+    error: str
+    """One of their errors (a channel that fails usually fails the same way for every alert)."""
+
+
+def dead_letters(con: duckdb.DuckDBPyConnection) -> list[DeadLetters]:
+    """Every dead letter, grouped by alert day and channel (what ``channel_failed`` alerts are
+    derived from, so a crash after dead-lettering cannot lose the alert about it)."""
+    if not _recorded(con):
+        return []
+    rows = con.execute(
+        f"""
+        select a.day, d.channel, list(a.alert_id order by a.alert_id), max(d.last_error)
+        from alert_deliveries d join alerts a using (alert_id)
+        where d.status = '{DEAD_LETTER}'
+        group by a.day, d.channel order by a.day, d.channel
+        """  # noqa: S608
+    ).fetchall()
+    return [DeadLetters(day, channel, tuple(ids), error or "") for day, channel, ids, error in rows]
 
 
 def _recorded(con: duckdb.DuckDBPyConnection) -> bool:

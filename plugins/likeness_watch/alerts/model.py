@@ -18,7 +18,8 @@ WATCHLIST_MATCH = "watchlist_match"
 TAKEDOWN_EVASION = "takedown_evasion"
 DATA_MISSING = "data_missing"
 SCHEMA_DRIFT = "schema_drift"
-KINDS = (SPIKE, TARGET_CLUSTER, WATCHLIST_MATCH, TAKEDOWN_EVASION, DATA_MISSING, SCHEMA_DRIFT)
+CHANNEL_FAILED = "channel_failed"
+KINDS = (SPIKE, TARGET_CLUSTER, WATCHLIST_MATCH, TAKEDOWN_EVASION, DATA_MISSING, SCHEMA_DRIFT, CHANNEL_FAILED)
 
 SEVERITIES = ("low", "medium", "high", "critical")
 """Ordered: routing rules such as ``@high`` mean "this severity or above"."""

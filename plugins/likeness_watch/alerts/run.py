@@ -20,7 +20,7 @@ from likeness_watch.alerts.channels.base import Channel
 from likeness_watch.alerts.channels.config import channels_from_settings
 from likeness_watch.alerts.channels.outbox import write_outbox
 from likeness_watch.alerts.completeness import read_completeness
-from likeness_watch.alerts.delivery import DeliveryReport, deliver_due
+from likeness_watch.alerts.delivery import DeliveryReport, channel_failed_alerts, deliver_due
 from likeness_watch.alerts.detect import DetectionConfig, detect
 from likeness_watch.alerts.model import TARGET_CLUSTER, Alert
 from likeness_watch.alerts.routing import channels_for, parse_routes
@@ -131,9 +131,27 @@ def write_outbox_for(settings: Settings, start: date, end: date) -> list[Path]:
 
 def deliver(channels: dict[str, Channel], settings: Settings, now: datetime) -> DeliveryReport:
     """Send every due delivery (new ones and earlier failures whose backoff elapsed), one
-    sending process at a time; the history is written under the writer lock between sends."""
+    sending process at a time; the history is written under the writer lock between sends.
+
+    Dead letters then raise ``channel_failed`` alerts (derived from the history, so none is lost
+    to a crash in between): recorded once, written to the outbox and sent at once on the other
+    channels. Each round records a new (channel, day) id or stops, so this ends.
+    """
+    routes = parse_routes(settings.alert_routes)
+
+    def others(alert: Alert) -> list[str]:
+        return [name for name in channels_for(alert, routes, sorted(channels)) if name != alert.subject]
+
+    report = DeliveryReport()
     with delivery_lock(Path(settings.warehouse)):
-        return deliver_due(lambda: warehouse(settings), channels, now)
+        while True:
+            report.add(deliver_due(lambda: warehouse(settings), channels, now))
+            with warehouse(settings) as con:
+                raised = history.record(con, channel_failed_alerts(history.dead_letters(con)), others, now)
+            if not raised:
+                return report
+            write_outbox(Path(settings.outbox), raised)
+            report.raised += raised
 
 
 def run_alerts_range(
@@ -160,14 +178,14 @@ def run_alerts_range(
     outbox = write_outbox_for(settings, start, end)
     report = DeliveryReport() if suppress_delivery else deliver(channels, settings, now)
     log.info(
-        "alerts %s..%s: %d detected, %d new, delivered %s, failed %s, rejected %s",
+        "alerts %s..%s: %d detected, %d new, delivered %s, failed %s, dead-lettered %s",
         start,
         end,
         len(alerts),
         len(new),
         dict(report.delivered),
         dict(report.failed),
-        dict(report.rejected),
+        dict(report.dead_lettered),
     )
     return AlertRun(alerts, new, outbox, report)
 

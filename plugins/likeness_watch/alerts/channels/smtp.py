@@ -79,4 +79,17 @@ class EmailChannel:
                     smtp.login(self._user, password)
                 smtp.send_message(message)
         except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(redact(f"SMTP {type(exc).__name__}: {exc}", [password])) from None
+            error = redact(f"SMTP {type(exc).__name__}: {exc}", [password])
+            raise (DeliveryRejected if _permanent(exc) else DeliveryError)(error) from None
+
+
+def _permanent(exc: Exception) -> bool:
+    """Whether the server refused for good: a 5xx reply, which RFC 5321 says not to repeat
+    unchanged (a refused recipient, sender, login or message; for recipients, when every one is
+    refused so), or a server without STARTTLS. 4xx replies, timeouts and connection errors are
+    transient."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return isinstance(exc, smtplib.SMTPNotSupportedError)
