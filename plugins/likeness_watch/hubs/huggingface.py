@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 
 from likeness_watch.http import MalformedResponse
 from likeness_watch.hubs.base import Fetched, HubAdapter, HubSpec, Page
-from likeness_watch.timestamps import utc_key
+from likeness_watch.timestamps import parse_utc, utc_key
 
 _REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
 """``owner/name`` as the Hub allows them; anything else (``..``, ``?``, ``#``) could turn the
@@ -101,12 +101,11 @@ class HuggingFaceAdapter(HubAdapter):
 
     def refresh(self, model_ids: Iterable[str]) -> Iterator[Fetched]:
         """Re-fetch tracked repos; a repo modified since the previous day gets its card again."""
-        since = (self.day - timedelta(days=1)).isoformat()
+        since = self.day - timedelta(days=1)
         for model_id in model_ids:
             fetched = self.fetch(model_id)
-            modified = (fetched.record or {}).get("lastModified")
-            changed = isinstance(modified, str) and modified[:10] >= since
-            yield self._with_card(fetched) if changed else fetched
+            modified = parse_utc((fetched.record or {}).get("lastModified"))
+            yield self._with_card(fetched) if modified and modified.date() >= since else fetched
 
     def _with_card(self, fetched: Fetched) -> Fetched:
         """The repo's ``README.md`` beside its record (404: the repo has no card)."""

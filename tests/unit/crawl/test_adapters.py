@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from likeness_watch.demo import sim_base_url
+from hubsim import sim_base_url
 from likeness_watch.http import HubClient, MalformedResponse
+from likeness_watch.hubs.base import Fetched
 from likeness_watch.hubs.civitai import CivitaiAdapter
 from likeness_watch.hubs.huggingface import HuggingFaceAdapter
 from likeness_watch.settings import Settings
@@ -88,3 +89,15 @@ def test_huggingface_lists_every_text_to_image_repo_not_only_loras(sim):
     hf.list_newest(None)
     query = sim.requests_log[-1]["query"]
     assert "pipeline_tag=text-to-image" in query and "filter=lora" not in query
+
+
+def test_huggingface_refresh_fetches_the_card_only_of_repos_changed_since_yesterday(sim, monkeypatch):
+    hf = adapter(HuggingFaceAdapter, sim, "huggingface")
+    modified = {"a/changed": "2023-03-31T23:30:00.000Z", "a/offset": "2023-03-31T01:00:00+02:00",
+                "a/old": "2023-03-30T08:00:00.000Z"}  # fmt: skip
+    monkeypatch.setattr(
+        hf, "fetch", lambda repo: Fetched(repo, 200, {"id": repo, "lastModified": modified[repo]})
+    )
+    monkeypatch.setattr(hf, "_with_card", lambda fetched: Fetched(fetched.model_id, 200, fetched.record, {}))
+    carded = {f.model_id for f in hf.refresh(modified) if f.card is not None}
+    assert carded == {"a/changed"}  # 03-31T01:00+02:00 is 03-30T23:00 UTC: not since yesterday
