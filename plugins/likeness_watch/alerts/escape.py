@@ -1,27 +1,26 @@
 """Escaping of hub-provided strings, one function per rendering context.
 
 Model names, targets and tags are written by anonymous hub users: each channel must render them
-as inert text — no HTML, no Slack mentions or links, no e-mail headers, no terminal control codes.
+as inert text — no HTML, no Slack mentions or links, no e-mail headers, no terminal control codes
+(those, and bidi overrides, are shown as visible escapes: ``likeness_watch.display``).
 """
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from urllib.parse import quote
 
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-"""Zero-width and bidirectional-override characters: they can disguise a name (Trojan Source)."""
+from likeness_watch.display import visible
+
 _BROADCASTS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
 
 
 def plain(text: object, limit: int | None = None) -> str:
-    """Printable single-paragraph text: control characters, bidi overrides and newlines removed."""
-    cleaned = _INVISIBLE.sub("", str(text))
-    cleaned = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in cleaned)
-    cleaned = " ".join(cleaned.split())
+    """Printable one-line text (``visible``: line breaks as spaces, control and bidi characters as
+    escapes such as ``\x1b`` and ``\u202e``), cut to ``limit`` characters."""
+    cleaned = visible(text)
     if limit is not None and len(cleaned) > limit:
         return cleaned[: limit - 1] + "…"
     return cleaned

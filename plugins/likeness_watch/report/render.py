@@ -1,8 +1,9 @@
 """HTML rendering: one Jinja template, autoescaped, no external resources.
 
 Every value reaches the page through Jinja's autoescape (no ``|safe`` anywhere), so hub-provided
-strings such as model names are inert text. A Content-Security-Policy in the page forbids scripts
-and remote loads as a second line of defence.
+strings such as model names are inert text, and table cells show control and bidi characters as
+visible escapes (``likeness_watch.display``; the CSV tables keep the raw values). A
+Content-Security-Policy in the page forbids scripts and remote loads as a second line of defence.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 
 import jinja2
 import pandas as pd
+
+from likeness_watch.display import visible
 
 NOWRAP_CHARS = 12
 _ENV = jinja2.Environment(
@@ -25,7 +28,8 @@ _ENV = jinja2.Environment(
 
 
 def cell(value: Any) -> str:
-    """Display form of one table value: thousands separators, ISO dates, blanks for missing."""
+    """Display form of one table value: thousands separators, ISO dates, blanks for missing, text
+    with nothing hidden (``visible``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return ""
     if isinstance(value, bool):
@@ -36,7 +40,7 @@ def cell(value: Any) -> str:
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.3f}"
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value)
+    return visible(value)
 
 
 def _is_number(column: pd.Series) -> bool:

@@ -1,4 +1,5 @@
-"""Hub strings arrive inert in every rendering: Slack, HTML e-mail, headers, JSON, terminal."""
+"""Hub strings arrive inert in every rendering: Slack, HTML e-mail, headers, JSON, terminal; control
+and bidi characters are shown escaped to people, kept raw in the data."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from likeness_watch.alerts.channels.outbox import write_outbox
 from likeness_watch.alerts.channels.slack import slack_payload
 from likeness_watch.alerts.channels.smtp import build_message
 from likeness_watch.alerts.channels.webhook import signed_request
+from likeness_watch.alerts.command import summary
 from likeness_watch.alerts.escape import header, plain, slack_link, slack_text
 from likeness_watch.alerts.model import Alert, ModelRef
+from likeness_watch.alerts.run import AlertRun
 
 EVIL = "<script>alert(1)</script> <!channel>"
 NOW = datetime(2025, 5, 2, 6, 0, tzinfo=UTC)
@@ -140,9 +143,56 @@ def test_json_bodies_carry_the_exact_string_without_literal_markup(tmp_path):
     assert json.loads(path.read_text())["title"].startswith("Spike: " + EVIL)
 
 
-def test_terminal_text_drops_control_and_bidi_characters():
-    assert plain("a\x1b[31mred\u202eevil\r\nnext") == "a [31mredevil next"
+def test_terminal_text_shows_control_and_bidi_characters_escaped_on_one_line():
+    assert plain("a\x1b[31mred\u202eevil\r\nnext") == "a\\x1b[31mred\\u202eevil next"
     assert "\r" not in render.text(evil_alert())
+
+
+SPOOFED = "Jane\u202eAoD\u202c \x1b[2Jfake\x00\u2066x\u2069"
+"""A right-to-left override makes "AoD" read "DoA"; ESC [2J clears a terminal; NUL cuts C strings."""
+SHOWN = "Jane\\u202eAoD\\u202c \\x1b[2Jfake\\x00\\u2066x\\u2069"
+RAW = ("\u202e", "\u202c", "\x1b", "\x00", "\u2066", "\u2069")
+
+
+def spoofed_alert() -> Alert:
+    model = ModelRef("civitai", "7", SPOOFED, "https://civitai.com/models/7", SPOOFED, True)
+    return Alert(kind="watchlist_match", hub="civitai", day=date(2025, 5, 1), severity="high",
+                 title=f"Watchlist match on civitai: 1 new model(s) naming {SPOOFED}", observed=1,
+                 subject="jane", top_models=(model,))  # fmt: skip
+
+
+def test_slack_shows_control_and_bidi_characters_escaped():
+    body = json.loads(json.dumps(slack_payload(spoofed_alert())))
+    texts = [body["text"]] + [block["text"]["text"] for block in body["blocks"] if "text" in block]
+    shown = "\n".join(texts)
+    assert not any(raw in shown for raw in RAW)
+    assert SHOWN in body["text"] and shown.count(SHOWN) == 4  # fallback, title, model name and target
+
+
+def test_email_shows_control_and_bidi_characters_escaped_in_subject_text_and_html():
+    message = build_message(spoofed_alert(), "lw@example.org", ["tns@example.org"], NOW)
+    parsed = BytesParser(policy=policy.default).parsebytes(message.as_bytes())
+    parts = [
+        parsed["Subject"],
+        parsed.get_body(("plain",)).get_content(),
+        parsed.get_body(("html",)).get_content(),
+    ]
+    for part in parts:
+        assert not any(raw in part for raw in RAW) and SHOWN in part
+
+
+def test_webhook_title_is_shown_escaped_and_the_data_stays_raw(tmp_path):
+    body, _ = signed_request(spoofed_alert(), "s3cret", NOW)
+    alert = json.loads(body)["alert"]
+    assert alert["title"].endswith(SHOWN) and not any(raw in alert["title"] for raw in RAW)
+    assert alert["top_models"][0]["name"] == SPOOFED and alert["top_models"][0]["target"] == SPOOFED
+    outbox = json.loads(write_outbox(tmp_path, [spoofed_alert()])[0].read_text())
+    assert outbox["title"].endswith(SPOOFED) and outbox["top_models"][0]["name"] == SPOOFED
+
+
+def test_cli_summary_shows_control_and_bidi_characters_escaped():
+    text = summary(AlertRun([spoofed_alert()], [spoofed_alert()]), dry_run=True, suppressed=False)
+    assert not any(raw in text for raw in RAW) and SHOWN in text
 
 
 def test_outbox_rewrites_identically_and_leaves_no_temp_files(tmp_path):

@@ -3,7 +3,8 @@
 The signature is ``X-LikenessWatch-Signature: sha256=<hex HMAC-SHA256(secret, body)>``. The body
 carries ``sent_at`` (Unix seconds) equal to the ``X-LikenessWatch-Timestamp`` header, so the
 timestamp is covered by the signature: a receiver rejects stale or replayed requests with
-``verify_signature``.
+``verify_signature``. The alert's ``title`` is for display (control and bidi characters escaped,
+as in every channel); every other field carries the data as recorded, raw.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import UTC, datetime
 from pydantic import SecretStr
 
 from likeness_watch.alerts.channels.base import http_session, post
-from likeness_watch.alerts.escape import json_for_html
+from likeness_watch.alerts.escape import json_for_html, plain
 from likeness_watch.alerts.model import Alert
 
 SIGNATURE_HEADER = "X-LikenessWatch-Signature"
@@ -32,7 +33,8 @@ def signed_request(alert: Alert, secret: str, now: datetime) -> tuple[bytes, dic
     """The body and headers of one delivery (pure: ``now`` is given; naive means UTC, the
     history table's convention)."""
     sent_at = int((now if now.tzinfo else now.replace(tzinfo=UTC)).timestamp())
-    payload = {"source": "likeness-watch", "sent_at": sent_at, "alert": alert.to_dict()}
+    shown = {**alert.to_dict(), "title": plain(alert.title)}
+    payload = {"source": "likeness-watch", "sent_at": sent_at, "alert": shown}
     body = json_for_html(json.dumps(payload, ensure_ascii=False, sort_keys=True)).encode()
     headers = {
         "Content-Type": "application/json; charset=utf-8",
