@@ -14,11 +14,15 @@ USER airflow
 # package is installed editable, as in `make install`: code that finds the dbt project relative to
 # the package works unchanged, and the image runs exactly what the stack test runs.
 WORKDIR /opt/likeness-watch
-COPY --chown=airflow:0 pyproject.toml README.md ./
+COPY --chown=airflow:0 pyproject.toml setup.py README.md ./
 COPY --chown=airflow:0 plugins/ plugins/
+COPY --chown=airflow:0 tools/ tools/
+# Extras to install: none for the product image. The compose `simulator` profile builds its own
+# image with LW_EXTRAS=[demo], which adds the hub simulator (tools/hubsim, a dev tool).
+ARG LW_EXTRAS=""
 # Pinning apache-airflow to the image's own version stops pip from up- or downgrading Airflow
 # while it resolves the project's dependencies (the official image's documented pattern).
-RUN pip install --no-cache-dir "apache-airflow==${AIRFLOW_VERSION}" -e .
+RUN pip install --no-cache-dir "apache-airflow==${AIRFLOW_VERSION}" -e ".${LW_EXTRAS}"
 # The rest of the repository (dags/, dbt_project/, config/, ...); .dockerignore keeps local
 # data, virtualenvs, tests and .env out of the image.
 COPY --chown=airflow:0 . .

@@ -19,10 +19,13 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The dev extra brings the hub simulator (tools/hubsim, its own distribution) as a copy; it is then
+# reinstalled editable, like the product, so edits under tools/hubsim/ count without a reinstall.
+$(STAMP): pyproject.toml setup.py tools/hubsim/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip wheel setuptools
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps -e tools/hubsim
 	touch $(STAMP)
 
 # Debian packages used by tests: chromium (report screenshot test), postgresql (stack test).
@@ -42,8 +45,8 @@ test-stack: install system-deps
 	scripts/test-stack.sh
 
 lint: install
-	$(BIN)/ruff check plugins dags tests benchmarks
-	$(BIN)/ruff format --check plugins dags tests benchmarks
+	$(BIN)/ruff check plugins dags tests benchmarks tools
+	$(BIN)/ruff format --check plugins dags tests benchmarks tools
 
 airflow: install
 	scripts/airflow-local.sh

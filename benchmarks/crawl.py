@@ -21,6 +21,7 @@ from datetime import date
 
 import requests
 
+from hubsim import sim_base_url
 from likeness_watch.crawl import crawl_day
 from likeness_watch.settings import Settings
 from likeness_watch.store import open_store
@@ -57,7 +58,7 @@ def crawl_once(url: str, day: date, rps: float, gap_budget: int) -> dict:
         settings = Settings(store=lake, gap_probe_budget=gap_budget, refresh_budget=0)
         started = time.monotonic()
         manifest = crawl_day(
-            "civitai", day, settings, open_store(lake), base_url=f"{url}/at/{{date}}/civitai/api/v1", rps=rps
+            "civitai", day, settings, open_store(lake), base_url=sim_base_url(url, "civitai"), rps=rps
         )
         elapsed = time.monotonic() - started
     return {

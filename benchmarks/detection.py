@@ -30,9 +30,9 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
+from hubsim import SimConfig, build_world
+from hubsim.events import likeness_share, total_rate
 from likeness_watch.alerts.spikes import SpikeParams, score_series
-from likeness_watch.simulator import SimConfig, build_world
-from likeness_watch.simulator.events import likeness_share, total_rate
 
 SCORE_FROM, SCORE_TO = date(2023, 1, 1), date(2026, 12, 31)
 POLICY_WINDOW_DAYS = 14

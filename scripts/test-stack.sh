@@ -140,7 +140,7 @@ eval "$(python - "http://127.0.0.1:$sim_port" <<'EOF'
 import shlex
 import sys
 
-from likeness_watch.demo import SIM_RPS, sim_base_url
+from hubsim import SIM_RPS, sim_base_url
 from likeness_watch.hubs.registry import hub_names
 
 for hub in hub_names():

@@ -73,7 +73,7 @@ SIM_SCALE = 0.5
 
 @pytest.fixture(scope="session")
 def sim_world():
-    from likeness_watch.simulator import SimConfig, build_world
+    from hubsim import SimConfig, build_world
 
     return build_world(SimConfig(seed=7, scale=SIM_SCALE))
 
@@ -81,7 +81,7 @@ def sim_world():
 @pytest.fixture
 def sim(sim_world):
     """A fresh simulator server (no faults) on an ephemeral 127.0.0.1 port."""
-    from likeness_watch.simulator import SimServer
+    from hubsim import SimServer
 
     with SimServer(sim_world, host="127.0.0.1", port=0) as server:
         yield server

@@ -14,7 +14,7 @@ import click
 from likeness_watch import __version__
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "simulate": ("likeness_watch.simulator.command:simulate", "Serve the hub simulator on 127.0.0.1."),
+    "simulate": ("hubsim.command:simulate", "Serve the hub simulator on 127.0.0.1."),
     "crawl": ("likeness_watch.crawl.command:crawl", "Crawl hub metadata for one day into the store."),
     "build": ("likeness_watch.warehouse.command:build", "Build the DuckDB warehouse with dbt."),
     "validate": ("likeness_watch.quality.command:validate", "Run the data-quality gates."),
@@ -22,6 +22,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("likeness_watch.report.command:report", "Write the study report (HTML, plots, CSV)."),
     "demo": ("likeness_watch.demo:demo", "Simulate, crawl, build, validate, alert and report end to end."),
 }
+
+SIMULATOR = "hubsim"
+"""The hub simulator's package: a dev tool (the dev and demo extras), absent from a base install."""
 
 
 class LazyGroup(click.Group):
@@ -35,7 +38,16 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module_name, attr = target[0].split(":")
-        return getattr(importlib.import_module(module_name), attr)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != SIMULATOR:
+                raise
+            raise click.ClickException(
+                f"{cmd_name} needs the hub simulator, which is not installed: install the dev extras "
+                "(pip install -e '.[dev]')"
+            ) from exc
+        return getattr(module, attr)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List commands from the table, without importing them."""

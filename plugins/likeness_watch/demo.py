@@ -3,7 +3,8 @@
 A new user sees in a few minutes what the platform does: simulated hubs are crawled day by day
 into the object store, each partition passes the raw quality gate, the warehouse is built and
 gated before it is published, alerts for the period land in the outbox, and the study report
-is written. Nothing is sent anywhere unless alert channels are configured.
+is written. Nothing is sent anywhere unless alert channels are configured. The simulator is a dev
+tool (``hubsim``, the dev and demo extras): without it the CLI says which extras to install.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from hubsim import SIM_RPS, SimConfig, SimServer, build_world, sim_base_url
 from likeness_watch.crawl.command import crawl_with_progress, progress_bar
 from likeness_watch.hubs.registry import hub_names
 from likeness_watch.raw import Manifest
 from likeness_watch.settings import Settings
 from likeness_watch.store import open_store
 
-SIM_RPS = 200.0
-"""The simulator is local: crawl it fast (the real hubs' limits stay the defaults)."""
 SIM_GAP_PROBE_BUDGET = 5000
 SIM_REFRESH_BUDGET = 300
 """Enough to notice the ban day's removals among recent models, small enough for a quick demo."""
@@ -43,12 +43,6 @@ def crawl_days(
                 )
                 progress.advance(overall)
     return manifests
-
-
-def sim_base_url(sim_url: str, hub: str) -> str:
-    """The simulator's time-travel base URL for a hub (``{date}`` is filled in per crawl day)."""
-    suffix = {"civitai": "civitai/api/v1", "huggingface": "huggingface"}[hub]
-    return f"{sim_url}/at/{{date}}/{suffix}"
 
 
 def crawl_table(manifests: dict[tuple[str, date], Manifest]) -> Table:
@@ -79,8 +73,6 @@ def crawl_table(manifests: dict[tuple[str, date], Manifest]) -> Table:
 @click.option("--scale", type=click.FloatRange(0.01, 100), default=1.0, show_default=True)
 def demo(start: datetime, days: int, seed: int, scale: float) -> None:
     """Run the pipeline end to end on the simulated hubs and print what it found."""
-    from likeness_watch.simulator import SimConfig, SimServer, build_world
-
     console = Console(width=max(Console().width, 100))
     settings = Settings(gap_probe_budget=SIM_GAP_PROBE_BUDGET, refresh_budget=SIM_REFRESH_BUDGET)
     day_list = [start.date() + timedelta(days=i) for i in range(days)]

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from likeness_watch.demo import sim_base_url
+from hubsim import sim_base_url
 from likeness_watch.raw import committed_partitions
 from likeness_watch.store import open_store
 

@@ -16,7 +16,7 @@ import requests
 from likeness_watch.classify import classify
 from likeness_watch.classify.evaluate import Ratio
 
-simulator = pytest.importorskip("likeness_watch.simulator")
+simulator = pytest.importorskip("hubsim")
 
 SCALE, SEED = 0.2, 2026
 

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
+from hubsim import sim_base_url
 from likeness_watch.crawl import CrawlError, crawl_day
-from likeness_watch.demo import sim_base_url
 from likeness_watch.raw import committed_partitions, iter_envelopes, read_manifest
 from likeness_watch.raw.layout import checkpoint_key, partition_prefix
 from likeness_watch.settings import Settings
@@ -34,7 +34,7 @@ def envelopes(lake, manifest):
 @pytest.fixture(scope="module")
 def baseline(sim_world, tmp_path_factory):
     """Both hubs crawled once for DAY (a first crawl, i.e. a sweep); shared by read-only tests."""
-    from likeness_watch.simulator import SimServer
+    from hubsim import SimServer
 
     lake = tmp_path_factory.mktemp("baseline") / "lake"
     with SimServer(sim_world, host="127.0.0.1", port=0) as server:

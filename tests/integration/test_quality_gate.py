@@ -7,8 +7,8 @@ from datetime import date
 import duckdb
 import pytest
 
+from hubsim import sim_base_url
 from likeness_watch.crawl import crawl_day
-from likeness_watch.demo import sim_base_url
 from likeness_watch.quality import QualityGateError, validate_raw
 from likeness_watch.raw import committed_partitions, read_manifest
 

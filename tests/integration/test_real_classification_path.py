@@ -15,12 +15,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from hubsim import Replay, SimServer, sim_base_url
 from likeness_watch.classify import classify
 from likeness_watch.crawl import crawl_day
-from likeness_watch.demo import sim_base_url
 from likeness_watch.quality import validate_raw
 from likeness_watch.settings import Settings
-from likeness_watch.simulator import Replay, SimServer
 from likeness_watch.store import open_store
 from likeness_watch.warehouse import build_warehouse
 from tests.eval.real_records import hf_signals, read_labels

@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from hubsim import Replay, SimServer, sim_base_url
+from hubsim.recorded import card_repo_id
 from likeness_watch.crawl import crawl_day
-from likeness_watch.demo import sim_base_url
 from likeness_watch.quality import validate_raw
 from likeness_watch.raw import iter_envelopes
 from likeness_watch.settings import Settings
-from likeness_watch.simulator import Replay, SimServer
-from likeness_watch.simulator.recorded import card_repo_id
 from likeness_watch.store import open_store
 
 REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "real"

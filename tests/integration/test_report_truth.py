@@ -16,12 +16,12 @@ import pytest
 import requests
 
 from likeness_watch.report import tables
-from likeness_watch.report.compare import compare_figures
 from likeness_watch.report.headline import measure_headline
 from likeness_watch.report.study import load_study
 from likeness_watch.report.warehouse import ReportData, load_report_data
 from likeness_watch.settings import Settings
 from likeness_watch.store import open_store
+from tests.unit.report.compare import compare_figures
 
 FIRST, LAST = date(2025, 5, 18), date(2025, 6, 1)
 SCALE = 0.1
@@ -32,9 +32,8 @@ ADAPTERS = ("LORA", "LoCon", "DoRA")
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], ReportData]:
     """Crawl the world daily from FIRST to LAST (it ends on LAST, so truth = what the last crawl sees),
     build the warehouse and read it as the report does; returns (observable truth, report data)."""
+    from hubsim import SimConfig, SimServer, build_world, sim_base_url
     from likeness_watch.crawl import crawl_day
-    from likeness_watch.demo import sim_base_url
-    from likeness_watch.simulator import SimConfig, SimServer, build_world
     from likeness_watch.warehouse import build_warehouse
 
     root = tmp_path_factory.mktemp("truth")
@@ -115,7 +114,7 @@ def test_measured_headline_figures_match_ground_truth_within_stated_tolerances(p
 
 
 def test_takedown_chart_data_shows_the_ban_and_the_reuploads_after_it(pipeline):
-    from likeness_watch.simulator import BAN_DAY
+    from hubsim import BAN_DAY
 
     _, data = pipeline
     table = tables.takedowns_reuploads(data)

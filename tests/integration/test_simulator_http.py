@@ -13,8 +13,8 @@ import pytest
 import requests
 import yaml
 
-from likeness_watch.simulator import BAN_DAY, FAULTS, SimServer
-from likeness_watch.simulator.clock import date_of
+from hubsim import BAN_DAY, FAULTS, SimServer
+from hubsim.clock import date_of
 
 DAY = date(2025, 5, 20)
 EVERYTHING = {"limit": 100, "sort": "Newest", "nsfw": "true"}

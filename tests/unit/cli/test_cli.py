@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from datetime import date
 
 import pytest
@@ -67,6 +68,25 @@ def test_simulate_replay_errors_are_one_line(runner, tmp_path, files, extra, mes
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
 
 
+class NoSimulator:
+    """An import finder that makes ``hubsim`` missing, as in a base install."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "hubsim":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+
+@pytest.mark.parametrize("command", ["simulate", "demo"])
+def test_without_the_simulator_its_commands_say_to_install_the_dev_extras(runner, monkeypatch, command):
+    """A base install has no hub simulator (a dev tool): one line that says what to install."""
+    for name in [m for m in sys.modules if m.split(".")[0] == "hubsim"] + ["likeness_watch.demo"]:
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setattr(sys, "meta_path", [NoSimulator(), *sys.meta_path])
+    result = runner.invoke(main, [command, "--help"])
+    assert result.exit_code == 1
+    assert "install the dev extras" in result.output and "Traceback" not in result.output
+
+
 def test_unreachable_hub_is_a_one_line_error(runner, tmp_path):
     result = runner.invoke(
         main,
@@ -89,7 +109,7 @@ def test_unreachable_hub_is_a_one_line_error(runner, tmp_path):
 
 
 def test_crawl_command_against_simulator(runner, sim, tmp_path):
-    from likeness_watch.demo import sim_base_url
+    from hubsim import sim_base_url
 
     result = runner.invoke(
         main,

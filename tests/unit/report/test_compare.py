@@ -1,8 +1,8 @@
 import pytest
 
-from likeness_watch.report.compare import compare_figures
 from likeness_watch.report.headline import measure_headline
 from likeness_watch.report.study import Tolerance, load_study
+from tests.unit.report.compare import compare_figures
 
 REL = {"n": Tolerance("relative", 0.05)}
 ABS = {"share": Tolerance("absolute", 0.03)}

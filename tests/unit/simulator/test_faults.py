@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from likeness_watch.simulator.faults import (
+from hubsim.faults import (
     FAULTS,
     PAGE,
     Fault,

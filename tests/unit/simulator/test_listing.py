@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from likeness_watch.simulator.listing import (
+from hubsim.listing import (
     CursorError,
     Order,
     decode_cursor,

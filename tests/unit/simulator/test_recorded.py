@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from likeness_watch.simulator.recorded import (
+from hubsim.recorded import (
     CARD_CREATED_AT,
     RecordingError,
     card_record,

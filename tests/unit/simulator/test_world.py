@@ -11,11 +11,11 @@ from statistics import mean
 
 import pytest
 
-from likeness_watch.simulator import BAN_DAY, SimConfig, build_world
-from likeness_watch.simulator.clock import date_of
-from likeness_watch.simulator.counters import model_downloads
-from likeness_watch.simulator.truth import iter_rows
-from likeness_watch.simulator.vocab import HOSTILE
+from hubsim import BAN_DAY, SimConfig, build_world
+from hubsim.clock import date_of
+from hubsim.counters import model_downloads
+from hubsim.truth import iter_rows
+from hubsim.vocab import HOSTILE
 
 SHORT = SimConfig(seed=42, start=date(2025, 3, 1), end=date(2025, 8, 31))
 

@@ -13,12 +13,12 @@ import zlib
 from datetime import date
 from typing import Any
 
-from likeness_watch.simulator import vocab
-from likeness_watch.simulator.clock import day_start, iso_utc
-from likeness_watch.simulator.config import BAN_DAY
-from likeness_watch.simulator.counters import likes, model_downloads, version_downloads
-from likeness_watch.simulator.hashes import file_hashes, synthetic_sha256
-from likeness_watch.simulator.listing import (
+from hubsim import vocab
+from hubsim.clock import day_start, iso_utc
+from hubsim.config import BAN_DAY
+from hubsim.counters import likes, model_downloads, version_downloads
+from hubsim.hashes import file_hashes, synthetic_sha256
+from hubsim.listing import (
     CursorError,
     Order,
     id_order,
@@ -27,9 +27,9 @@ from likeness_watch.simulator.listing import (
     paginate,
     subset_order,
 )
-from likeness_watch.simulator.reply import Reply, Request, error
-from likeness_watch.simulator.seeded import SeededRandom
-from likeness_watch.simulator.world import Model, Version, World
+from hubsim.reply import Reply, Request, error
+from hubsim.seeded import SeededRandom
+from hubsim.world import Model, Version, World
 
 SORTS = (
     "Highest Rated",

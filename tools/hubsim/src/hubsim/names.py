@@ -10,7 +10,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from likeness_watch.simulator import vocab
+from hubsim import vocab
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from likeness_watch.simulator.events import HUBS
-from likeness_watch.simulator.reply import Reply, error
+from hubsim.events import HUBS
+from hubsim.reply import Reply, error
 
 TRANSPORT = ("429", "5xx", "slow", "malformed", "truncated")
 PAGE = ("duplicates", "repeat-cursor", "skip-one", "empty-page")

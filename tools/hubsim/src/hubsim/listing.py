@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 
-from likeness_watch.simulator.world import Model, World
+from hubsim.world import Model, World
 
 Key = tuple[int, ...]
 

@@ -10,8 +10,8 @@ import click
 from click.core import ParameterSource
 
 if TYPE_CHECKING:
-    from likeness_watch.simulator.source import Source
-    from likeness_watch.simulator.world import World
+    from hubsim.source import Source
+    from hubsim.world import World
 
 WORLD_ONLY = ("scale", "start", "end", "export_truth")
 """Options that shape the synthetic world only: with --replay they are a mistake, not a no-op."""
@@ -19,7 +19,7 @@ WORLD_ONLY = ("scale", "start", "end", "export_truth")
 
 def _fault_spec(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """Reject a bad spec before a world is built or data is read (it failed with a traceback)."""
-    from likeness_watch.simulator.faults import parse
+    from hubsim.faults import parse
 
     try:
         parse(value)
@@ -83,7 +83,7 @@ def simulate(
     hub as it was at the end of that day; /_sim/truth, /_sim/requests, /_sim/health, POST /_sim/faults.
     With --replay DIR, the same URLs serve the records recorded in DIR.
     """
-    from likeness_watch.simulator import SimConfig, build_world
+    from hubsim import SimConfig, build_world
 
     if replay is not None:
         _replay(replay, host, port, seed, faults, hf_quota)
@@ -105,8 +105,8 @@ def simulate(
 
 def _replay(directory: Path, host: str, port: int, seed: int, faults: str, hf_quota: int) -> None:
     """`--replay DIR`: read the recorded data (one-line errors naming file and line), then serve it."""
-    from likeness_watch.simulator.recorded import RecordingError
-    from likeness_watch.simulator.replay import Replay
+    from hubsim.recorded import RecordingError
+    from hubsim.replay import Replay
 
     ctx = click.get_current_context()
     given = [
@@ -134,7 +134,7 @@ def _replay(directory: Path, host: str, port: int, seed: int, faults: str, hf_qu
 
 
 def _serve(source: World | Source, host: str, port: int, faults: str) -> None:
-    from likeness_watch.simulator import serve
+    from hubsim import serve
 
     try:
         serve(source, host, port, faults)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Protocol
 
-from likeness_watch.simulator import civitai, huggingface
-from likeness_watch.simulator.reply import Reply, Request
-from likeness_watch.simulator.world import World
+from hubsim import civitai, huggingface
+from hubsim.reply import Reply, Request
+from hubsim.world import World
 
 
 class Source(Protocol):

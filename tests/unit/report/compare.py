@@ -2,6 +2,7 @@
 
 Pure: it takes two plain dicts keyed like ``Headline.comparable()`` and the study file's tolerances,
 so the same check serves the end-to-end test and anyone auditing the report on a synthetic world.
+A test helper, not product code: only tests (the end-to-end truth test and its unit tests) use it.
 """
 
 from __future__ import annotations

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from likeness_watch.simulator.clock import DAY
+from hubsim.clock import DAY
 
 if TYPE_CHECKING:
-    from likeness_watch.simulator.world import Model
+    from hubsim.world import Model
 
 
 def version_downloads(dinf: int, half: float, created: int, t: int) -> int:

@@ -25,10 +25,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from likeness_watch.simulator.faults import ITEM, PAGE, FaultPlan, alter_body, alter_items, error_reply
-from likeness_watch.simulator.reply import Reply, Request, error
-from likeness_watch.simulator.source import Source, WorldSource
-from likeness_watch.simulator.world import World
+from hubsim.faults import ITEM, PAGE, FaultPlan, alter_body, alter_items, error_reply
+from hubsim.reply import Reply, Request, error
+from hubsim.source import Source, WorldSource
+from hubsim.world import World
 
 log = logging.getLogger(__name__)
 RATE_WINDOW_SECONDS = 300

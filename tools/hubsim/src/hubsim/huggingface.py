@@ -13,14 +13,14 @@ from typing import Any
 
 import yaml
 
-from likeness_watch.simulator import vocab
-from likeness_watch.simulator.clock import DAY, iso_utc
-from likeness_watch.simulator.counters import model_downloads
-from likeness_watch.simulator.hashes import synthetic_sha256
-from likeness_watch.simulator.listing import CursorError, Order, id_order, metric_order, paginate
-from likeness_watch.simulator.reply import Reply, Request, error
-from likeness_watch.simulator.seeded import SeededRandom
-from likeness_watch.simulator.world import Model, World
+from hubsim import vocab
+from hubsim.clock import DAY, iso_utc
+from hubsim.counters import model_downloads
+from hubsim.hashes import synthetic_sha256
+from hubsim.listing import CursorError, Order, id_order, metric_order, paginate
+from hubsim.reply import Reply, Request, error
+from hubsim.seeded import SeededRandom
+from hubsim.world import Model, World
 
 MIGRATION_TS = 1_646_263_744
 """2022-03-02T23:29:04Z: repos older than Hugging Face's migration all report this createdAt."""

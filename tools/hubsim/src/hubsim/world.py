@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from likeness_watch.simulator import truth
-from likeness_watch.simulator.clock import DAY, day_start
-from likeness_watch.simulator.config import BAN_DAY, SimConfig
-from likeness_watch.simulator.events import HubEvents
-from likeness_watch.simulator.hashes import file_hashes
-from likeness_watch.simulator.names import Target
+from hubsim import truth
+from hubsim.clock import DAY, day_start
+from hubsim.config import BAN_DAY, SimConfig
+from hubsim.events import HubEvents
+from hubsim.hashes import file_hashes
+from hubsim.names import Target
 
 MEMO_SIZE = 12
 """Memoised per-as-of metric orders kept at once (each is O(models) memory)."""

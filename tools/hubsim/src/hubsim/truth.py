@@ -16,12 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from likeness_watch.simulator.clock import date_of, iso_utc
-from likeness_watch.simulator.counters import model_downloads, version_downloads
-from likeness_watch.simulator.events import TAKE_IT_DOWN_DUE, TIGHTENING_DAY
+from hubsim.clock import date_of, iso_utc
+from hubsim.counters import model_downloads, version_downloads
+from hubsim.events import TAKE_IT_DOWN_DUE, TIGHTENING_DAY
 
 if TYPE_CHECKING:
-    from likeness_watch.simulator.world import Model, World
+    from hubsim.world import Model, World
 
 ADAPTERS = ("LORA", "LoCon", "DoRA")
 NSFW_BITS = 4 | 8 | 16

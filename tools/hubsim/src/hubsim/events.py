@@ -11,8 +11,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from likeness_watch.simulator import vocab
-from likeness_watch.simulator.config import BAN_DAY
+from hubsim import vocab
+from hubsim.config import BAN_DAY
 
 HUBS = ("civitai", "huggingface")
 EPOCH = date(2022, 11, 1)

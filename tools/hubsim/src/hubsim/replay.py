@@ -25,11 +25,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from likeness_watch.simulator import civitai, huggingface
-from likeness_watch.simulator.clock import DAY, day_start
-from likeness_watch.simulator.listing import CursorError, Order, paginate, subset_order
-from likeness_watch.simulator.recorded import CivitaiModel, HfRepo, Recording, load
-from likeness_watch.simulator.reply import Reply, Request, error
+from hubsim import civitai, huggingface
+from hubsim.clock import DAY, day_start
+from hubsim.listing import CursorError, Order, paginate, subset_order
+from hubsim.recorded import CivitaiModel, HfRepo, Recording, load
+from hubsim.reply import Reply, Request, error
 
 EVERYTHING = 2**62
 """As-of time without an /at/ prefix: every record is visible."""

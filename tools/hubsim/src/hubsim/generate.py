@@ -16,10 +16,10 @@ from datetime import date, timedelta
 from itertools import accumulate
 from typing import Generic, TypeVar
 
-from likeness_watch.simulator import names, vocab
-from likeness_watch.simulator.clock import DAY, date_of, day_start
-from likeness_watch.simulator.config import BAN_DAY, SimConfig
-from likeness_watch.simulator.events import (
+from hubsim import names, vocab
+from hubsim.clock import DAY, date_of, day_start
+from hubsim.config import BAN_DAY, SimConfig
+from hubsim.events import (
     TAKE_IT_DOWN_DUE,
     TIGHTENING_DAY,
     base_model_weights,
@@ -27,10 +27,10 @@ from likeness_watch.simulator.events import (
     make_events,
     total_rate,
 )
-from likeness_watch.simulator.hashes import synthetic_sha256
-from likeness_watch.simulator.names import Target
-from likeness_watch.simulator.seeded import SeededRandom
-from likeness_watch.simulator.world import Model, Version, World
+from hubsim.hashes import synthetic_sha256
+from hubsim.names import Target
+from hubsim.seeded import SeededRandom
+from hubsim.world import Model, Version, World
 
 T = TypeVar("T")
 HOUR = 3_600
