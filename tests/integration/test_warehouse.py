@@ -4,8 +4,11 @@ The lake holds Civitai and Hugging Face records shaped like the APIs (hub-apis.m
 the real PartitionWriter: a takedown followed by a 404, a re-upload of the same file on the other
 hub, schema drift, an envelope without id, a model seen only as a 404 (no record), a partition
 left without manifest (invisible) and, later, a re-crawled day, a new day and a quarantined day.
-Three dbt builds run in this module (full local, incremental local, full S3 through the CLI),
-each shared by the tests that read it.
+The second build also brings models the person registry decides: a Hugging Face repo and a
+Civitai model that name Elena Marquette (a strong Civitai decision of day 1) with weak evidence
+of their own, and a poi-flagged anime model the classifier overrules. Four dbt builds run in this
+module (full local, incremental local, a full rebuild of the same lake, full S3 through the
+CLI), each shared by the tests that read it.
 """
 
 from __future__ import annotations
@@ -132,6 +135,7 @@ def write_partition(
 
 
 ELENA = ("Elena Marquette LoRA", ["celebrity", "actress", "woman"])
+REGISTRY_REPO = "fan2/elenamarquette-v2"
 HAEUN = ("Ha-eun Seo (kpop idol) v2", ["kpop", "celebrity", "woman", "sexy"])
 
 
@@ -321,8 +325,27 @@ def second(first, local_settings) -> Built:
                 via="refresh",
             ),
             envelope("civitai", 110, None, 404, via="refresh"),
+            # weak evidence of its own (a trigger word the title hides): the registry decides
+            envelope(
+                "civitai",
+                111,
+                civitai_model(111, "emarquette_v3", [], "66" * 32, 2, trained_words=["elena marquette"]),
+            ),
+            # Civitai's poi flag on a fictional character: the classifier overrules it
+            envelope(
+                "civitai",
+                112,
+                civitai_model(
+                    112, "Asuka Langley (Evangelion)", ["anime", "evangelion"], "88" * 32, 4, poi=True
+                ),
+                via="gap_probe",
+            ),
         ],
     )
+    # a repo slug that is the person's name and nothing else
+    weak = hf_repo(REGISTRY_REPO, ["lora"], "99" * 32, 3, "2025-05-04T09:00:00.000Z")
+    weak["cardData"] = {"base_model": "black-forest-labs/FLUX.1-dev"}
+    write_partition(store, "huggingface", D4, [envelope("huggingface", REGISTRY_REPO, weak)])
     quarantined = read_manifest(store, "civitai", D5)
     # a Python temp table as the incremental builds before the post-hook left them behind
     con = duckdb.connect(str(local_settings.warehouse))
@@ -485,7 +508,8 @@ def test_incremental_build_reads_only_new_and_recrawled_partitions(first, second
     result = second.result
     assert [(p.hub, p.dt, p.rows) for p in result.loaded] == [
         ("civitai", "2025-05-01", 2),
-        ("civitai", "2025-05-04", 4),
+        ("civitai", "2025-05-04", 6),
+        ("huggingface", "2025-05-04", 1),
     ]
     before = dict(
         query(first.warehouse, "select dt::varchar, any_value(load_id) from fct_model_daily group by dt")
@@ -574,6 +598,82 @@ def test_new_day_flows_into_the_marts(second):
     assert one(result.warehouse, "select count(*) from intermediate.int_models__classified") == one(
         result.warehouse, "select count(*) from dim_model"
     )
+
+
+# -- person registry ---------------------------------------------------------------------------
+
+
+def test_registry_learns_a_person_from_a_strong_civitai_decision(first):
+    row = query(
+        first.warehouse,
+        "select name, sources, first_seen_hub, first_seen_model_id, first_seen, joined_keys "
+        "from intermediate.int_person_registry where person_key = 'elena marqute'",
+    )[0]
+    assert row[0] == "Elena Marquette" and "civitai" in row[1]
+    assert row[2:5] == ("civitai", "101", D1)
+    assert "elenamarqute" in row[5]  # "elenamarquette" folded as likeness_watch.names folds it
+    watchlisted = query(
+        first.warehouse,
+        "select sources, models from intermediate.int_person_registry where name = 'Marisol Quenby'",
+    )
+    assert watchlisted == [(["watchlist"], 0)], "the default watchlist (config/watchlist.csv) is read"
+
+
+def test_registry_decides_weak_models_naming_a_person_first_seen_on_civitai(second):
+    rows = query(
+        second.warehouse,
+        "select hub, model_id, is_likeness, classifier_is_likeness, likeness_reasons, target_name, "
+        "target_gender, registry_person_key from dim_model "
+        f"where model_id in ('{REGISTRY_REPO}', '111') order by hub",
+    )
+    assert [row[:2] for row in rows] == [("civitai", "111"), ("huggingface", REGISTRY_REPO)]
+    for row in rows:
+        assert row[2:4] == (True, False), row
+        assert row[4][-1] == "registry:civitai"
+        assert row[5:] == ("Elena Marquette", "female", "elena marqute")
+    assert (
+        one(second.warehouse, "select registry_person_key from dim_model where model_id = '101'") is None
+    ), "the model that taught the registry the person is never matched to it"
+    hubs, models = query(
+        second.warehouse, "select hubs, models from mart_targets where target_key = 'elena marqute'"
+    )[0]
+    assert hubs == ["civitai", "huggingface"] and models == 4
+
+
+def test_poi_flag_the_classifier_overrules_is_reported(second):
+    rows = query(
+        second.warehouse,
+        "select model_id, is_likeness, likeness_reasons from dim_model "
+        "where list_contains(likeness_reasons, 'poi:overruled')",
+    )
+    assert [row[:2] for row in rows] == [("112", False)]
+    assert "poi_flag" in rows[0][2] and rows[0][2][-1] == "poi:overruled"
+
+
+@pytest.fixture(scope="module")
+def rebuilt(second, local_settings) -> Path:
+    """The lake of the second build, rebuilt from scratch into another warehouse."""
+    settings = local_settings.model_copy(
+        update={"warehouse": local_settings.warehouse.with_name("rebuilt.duckdb")}
+    )
+    return build_warehouse(settings, full_refresh=True).warehouse
+
+
+def test_full_rebuild_gives_the_same_registry_and_decisions(second, rebuilt):
+    # first_seen aside: the re-crawl of day 1 no longer lists model 103, which the incremental
+    # int_models__latest keeps dating from day 1 and a rebuild dates from day 2 (its next record)
+    registry = "select * exclude (first_seen) from intermediate.int_person_registry order by person_key"
+    assert query(rebuilt, registry) == query(second.warehouse, registry)
+    sql = (
+        "select hub, model_id, is_likeness, likeness_confidence, likeness_reasons, target_name, "
+        "registry_person_key from intermediate.int_models__decided order by hub, model_id"
+    )
+    incremental = {row[:2]: row for row in query(second.warehouse, sql)}
+    full = {row[:2]: row for row in query(rebuilt, sql)}
+    # models only the superseded day-1 crawl or the quarantined day held stay in the incremental
+    # tables until a full refresh (docs/warehouse.md)
+    assert set(incremental) - set(full) == {("civitai", "104"), ("civitai", "107")}
+    assert {key: incremental[key] for key in full} == full
 
 
 # -- S3 through the CLI ------------------------------------------------------------------------

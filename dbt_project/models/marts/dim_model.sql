@@ -12,7 +12,7 @@ latest as (
 
 decisions as (
 
-    select * from {{ ref('int_models__classified') }}
+    select * from {{ ref('int_models__decided') }}
 
 ),
 
@@ -110,6 +110,8 @@ final as (
         decisions.nsfw_intent,
         decisions.nsfw_reasons,
         decisions.classifier_version,
+        decisions.classifier_is_likeness,
+        decisions.registry_person_key,
 
         ---------- dates
         latest.published_at,

@@ -40,6 +40,7 @@ TABLE_IDS = (
     "alerts",
     "quality_summary",
     "quality_failures",
+    "poi_disagreements",
     "top_models",
 )
 
@@ -185,6 +186,7 @@ def build_report(data: ReportData, study: Study, generated_at: datetime | None =
         "alerts": tables.alerts_table(data.alerts),
         "quality_summary": tables.quality_summary(data.validation),
         "quality_failures": tables.quality_failures(data.validation),
+        "poi_disagreements": tables.poi_disagreements(data.poi_flagged),
         "top_models": top_models,
     }
     with charts.chart_style():
@@ -208,6 +210,7 @@ def build_report(data: ReportData, study: Study, generated_at: datetime | None =
             "alerts": table_view(found["alerts"]),
             "quality": table_view(found["quality_summary"]),
             "quality_failures": table_view(found["quality_failures"]),
+            "poi_disagreements": table_view(found["poi_disagreements"]),
             "classifier_versions": sorted(set(versions)),
             "growth_basis": growth_basis,
             "downloads_basis": headline.downloads_basis,

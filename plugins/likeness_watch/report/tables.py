@@ -205,6 +205,17 @@ def quality_failures(validation: pd.DataFrame | None, limit: int = 20) -> pd.Dat
     return failed[columns].head(limit).reset_index(drop=True)
 
 
+def poi_disagreements(poi_flagged: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Per hub: models the hub flags as a real person (Civitai ``poi``) and how many of them the
+    final decision says are not likeness models (``poi:overruled``): where we and the hub disagree."""
+    if poi_flagged is None:
+        return None
+    grouped = poi_flagged.groupby("hub")["overruled"]
+    table = pd.DataFrame({"poi_flagged": grouped.size(), "overruled": grouped.sum()}).astype("int64")
+    table["overruled_share"] = (table["overruled"] / table["poi_flagged"]).round(3)
+    return table.reset_index()
+
+
 def top_models(data: ReportData) -> tuple[pd.DataFrame, str]:
     """The most-downloaded likeness models (or the newest, when downloads are not available)."""
     models = data.models

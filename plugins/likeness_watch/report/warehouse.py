@@ -66,6 +66,9 @@ VALIDATION = TableSpec(
     optional=("run_at", "hub", "day", "observed_value", "severity"),
 )
 
+POI_OVERRULED = "poi:overruled"
+"""Reason code of a model Civitai flags as a real person (``poi``) that is not a likeness model."""
+
 _DATE_COLUMNS = {"first_seen", "last_seen", "published_at", "day", "appeared_on"}
 
 
@@ -82,6 +85,8 @@ class ReportData:
     reuploads: pd.DataFrame | None = None
     alerts: pd.DataFrame | None = None
     validation: pd.DataFrame | None = None
+    poi_flagged: pd.DataFrame | None = None
+    """Models (likeness or not) flagged ``poi`` by their hub: hub, overruled (``poi:overruled``)."""
     unavailable: list[str] = field(default_factory=list)
     first_crawl_day: date | None = None
 
@@ -171,6 +176,28 @@ def _validations_for(frame: pd.DataFrame | None, start: date | None, end: date) 
     return pd.concat([dated, frame[frame["day"].isna()]], ignore_index=True)
 
 
+def _poi_flagged(
+    con: duckdb.DuckDBPyConnection,
+    columns: dict[str, set[str]],
+    unavailable: list[str],
+    start: date | None,
+    end: date,
+) -> pd.DataFrame | None:
+    """The period's poi-flagged models and whether the final decision overruled the flag."""
+    present = columns[MODELS.name]
+    lacking = [column for column in ("poi", "likeness_reasons") if column not in present]
+    if lacking:
+        unavailable.extend(f"{MODELS.name}.{column}" for column in lacking)
+        return None
+    published = ", published_at" if "published_at" in present else ""
+    frame = con.execute(
+        "select hub, list_contains(likeness_reasons, ?) as overruled, first_seen"  # noqa: S608
+        f"{published} from main.{MODELS.name} where poi",
+        [POI_OVERRULED],
+    ).df()
+    return _in_scope(_to_dates(frame), start, end)
+
+
 def _first_crawl_day(con: duckdb.DuckDBPyConnection, columns: dict[str, set[str]]) -> date | None:
     """The daily mart's first day: every model already on a hub is "new" that day."""
     if "day" not in columns.get(DAILY.name, set()):
@@ -220,6 +247,7 @@ def load_report_data(warehouse: Path, start: date | None = None, end: date | Non
             validation=_validations_for(
                 _to_dates(_select(con, VALIDATION, columns, unavailable)), start, end
             ),
+            poi_flagged=_poi_flagged(con, columns, unavailable, start, end),
             unavailable=unavailable,
             first_crawl_day=_first_crawl_day(con, columns),
         )

@@ -7,9 +7,11 @@ after, each has its file re-uploaded by one Hugging Face mirror (the first mirro
 and one Civitai model re-uploads a file on Civitai itself. Known values the tests assert:
 57 female / 2 male / 1 unknown targets; countries CN 12, KR 10, JP 8, GB 6, US 5, FR 3, 16 unknown;
 54 LoRA + 6 checkpoints; 20 with NSFW intent; 72 versions; 8 re-uploading models (7 cross-hub).
+Civitai flags 6 models as a real person (``poi``): 4 likeness models and 2 anime styles the final
+decision overrules (``poi:overruled``).
 
 ``full=False`` writes only the contract's core columns and marts (no versions, re-uploads, alerts,
-validation results, nor dim_model's downloads/published_at/base_model_family/target_prominence).
+validation results, nor dim_model's downloads/published_at/base_model_family/target_prominence/poi).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ FORMULA_CREATOR = '=HYPERLINK("http://example.invalid","x")'
 COUNTRIES = ["CN"] * 12 + ["KR"] * 10 + ["JP"] * 8 + ["GB"] * 6 + ["US"] * 5 + ["FR"] * 3 + ["unknown"] * 16
 LIKENESS = 60
 TAKEN_DOWN = (0, 4, 8, 12, 16, 20, 24)
+POI_LIKENESS = (3, 13, 23, 33)
+POI_OVERRULED_STYLES = (1, 2)
 CORE_MODEL_COLUMNS = (
     "hub",
     "model_id",
@@ -101,9 +105,11 @@ def dim_model(full: bool) -> pd.DataFrame:
                 "base_model_family": family(i),
                 "target_prominence": "celebrity" if i < 30 else "influencer" if i < 50 else "unknown",
                 "version_count": 2 if i % 5 == 0 else 1,
+                "poi": i in POI_LIKENESS,
             }
         )
     for j in range(10):
+        overruled = j in POI_OVERRULED_STYLES
         rows.append(
             {
                 "hub": _hub(j * 5),
@@ -116,7 +122,7 @@ def dim_model(full: bool) -> pd.DataFrame:
                 "status": "active",
                 "is_likeness": False,
                 "likeness_confidence": 0.1,
-                "likeness_reasons": [],
+                "likeness_reasons": ["poi_flag", "neg:tag:anime", "poi:overruled"] if overruled else [],
                 "target_name": None,
                 "target_gender": None,
                 "target_country": None,
@@ -127,6 +133,7 @@ def dim_model(full: bool) -> pd.DataFrame:
                 "base_model_family": "SDXL",
                 "target_prominence": None,
                 "version_count": 1,
+                "poi": overruled,
             }
         )
     frame = pd.DataFrame(rows)

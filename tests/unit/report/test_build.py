@@ -43,6 +43,8 @@ def test_page_shows_study_next_to_measured_and_method_notes(full_report):
         "expect_column_values_to_be_between",
         "file of a removed model re-uploaded",
         "2025-04-01 is left out: on the first crawl day",
+        "Hub flags we overrule",
+        "poi:overruled",
     ):
         assert html.escape(text, quote=False) in page, text
 
@@ -55,6 +57,7 @@ def test_minimal_warehouse_report_says_what_is_missing(minimal_warehouse, no_cha
     assert "table fct_likeness_versions" in page
     assert "72 versions" not in page and "60 models (versions not available)" in page
     assert "quality_summary" not in report.tables and "new_per_month" in report.tables
+    assert "dim_model.poi" in page and "poi_disagreements" not in report.tables
 
 
 def test_save_report_writes_charts_and_tables_and_removes_only_its_own_stale_files(tmp_path, full_report):

@@ -86,6 +86,14 @@ def test_quality_summary_counts_failures_per_suite(full_data):
     assert failures["expectation"].tolist() == ["expect_column_values_to_be_between"]
 
 
+def test_poi_disagreements_count_the_flags_the_final_decision_overrules_per_hub(full_data):
+    table = tables.poi_disagreements(full_data.poi_flagged)
+    assert table.to_dict("records") == [
+        {"hub": "civitai", "poi_flagged": 6, "overruled": 2, "overruled_share": 0.333}
+    ]
+    assert tables.poi_disagreements(None) is None
+
+
 def test_months_without_new_items_are_zero_not_skipped(full_data):
     monthly, _ = tables.monthly_new(full_data)
     huggingface = monthly[monthly["hub"] == "huggingface"].set_index("month")["new"]

@@ -24,6 +24,7 @@ def test_minimal_warehouse_degrades_to_not_available_instead_of_failing(minimal_
     )
     for table in ("fct_likeness_versions", "mart_reuploads", "alerts", "validation_results"):
         assert f"table {table}" in data.unavailable
+    assert data.poi_flagged is None and "dim_model.poi" in data.unavailable
 
 
 def test_period_limits_models_by_publication_and_daily_rows_by_day(full_warehouse):
@@ -34,6 +35,7 @@ def test_period_limits_models_by_publication_and_daily_rows_by_day(full_warehous
     assert data.versions["published_at"].between(date(2025, 5, 1), date(2025, 5, 31)).all()
     assert data.alerts["alert_id"].tolist() == ["a1", "a2"]
     assert data.validation["run_id"].tolist() == ["r3"]  # dated checks outside May dropped, undated kept
+    assert data.poi_flagged["overruled"].tolist() == [False]  # likeness model 23, published in May
 
 
 def test_period_uses_publication_date_so_back_catalogue_models_first_seen_later_stay_out(full_warehouse):

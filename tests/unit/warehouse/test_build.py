@@ -23,9 +23,19 @@ def test_vars_carry_absolute_paths_and_the_memory_limit(tmp_path):
     assert variables == {
         "lw_store": str(tmp_path / "data" / "lake"),
         "lw_warehouse": str(tmp_path / "data" / "wh.duckdb"),
+        "lw_watchlist": str(tmp_path / "config" / "watchlist.csv"),
+        "lw_watchlist_required": "false",
         "lw_memory_limit": "300MB",
     }
     assert dbt_vars(Settings(store="s3://b/p"), tmp_path)["lw_store"] == "s3://b/p"
+
+
+def test_a_configured_watchlist_is_required(tmp_path, monkeypatch):
+    """As for the alerts: a typo in LW_WATCHLIST must fail the build, not drop the watchlist."""
+    monkeypatch.setenv("LW_WATCHLIST", "t&s/people.csv")
+    variables = dbt_vars(Settings(), tmp_path)
+    assert variables["lw_watchlist"] == str(tmp_path / "t&s" / "people.csv")
+    assert variables["lw_watchlist_required"] == "true"
 
 
 def test_dbt_command_line(tmp_path):
