@@ -14,7 +14,7 @@ import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,7 +197,7 @@ def run_row(row: Row, base: Path) -> Outcome:
 
 
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Future[Outcome]]:
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[Outcome]]]:
     """Every row started at once (four at a time): the table costs the slowest rows, not their sum."""
     pool = ThreadPoolExecutor(max_workers=4)
     futures = {row.id: pool.submit(run_row, row, tmp_path_factory.mktemp(row.id)) for row in ROWS}
