@@ -21,9 +21,10 @@ from likeness_watch.http import MalformedResponse
 from likeness_watch.hubs.base import Fetched, HubAdapter, HubSpec, Page
 from likeness_watch.timestamps import parse_utc, utc_key
 
-_REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
-"""``owner/name`` as the Hub allows them; anything else (``..``, ``?``, ``#``) could turn the
-detail URL into another endpoint, e.g. a weights download."""
+_REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9_][A-Za-z0-9._-]{0,95}")
+"""``owner/name`` as the Hub allows them (a name may start with "_": real repos such as
+``subaqua/_unofficial-WD1.4-fp16-safetensors`` do); anything else (``..``, ``?``, ``#``) could turn
+the detail URL into another endpoint, e.g. a weights download."""
 CARD_MAX_BYTES = 64 * 1024
 """Model cards are a few KiB; past this the card is cut (and says so), never read further."""
 LISTING_PIPELINE = "text-to-image"

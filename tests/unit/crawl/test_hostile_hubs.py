@@ -148,6 +148,13 @@ def test_huggingface_ids_that_would_change_the_url_are_rejected(repo_id):
     assert hf.model_id({"id": "jane-doe/Jane_Doe.LoRA-v2"}) == "jane-doe/Jane_Doe.LoRA-v2"
 
 
+def test_huggingface_repo_names_may_start_with_an_underscore():
+    """A real card of ../shared/real: refusing it left an id-less record that quarantined the day."""
+    hf = hf_with(JsonResponse(200, [], {}, {}))
+    repo_id = "subaqua/_unofficial-WD1.4-fp16-safetensors"
+    assert hf.model_id({"id": repo_id}) == repo_id
+
+
 def test_huggingface_keys_that_are_not_past_timestamps_do_not_move_the_watermark():
     hf = hf_with(JsonResponse(200, [], {}, {}))
     assert hf.order_key({"createdAt": "zzzz"}) is None, "text that would outrank every date"
