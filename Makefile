@@ -41,8 +41,10 @@ test: install system-deps
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not stack and not airflow"
 
+# The chain on the simulator (3 days), then on real recorded records (one day, ../shared/real).
 test-stack: install system-deps
 	scripts/test-stack.sh
+	STACK_SOURCE=replay scripts/test-stack.sh
 
 lint: install
 	$(BIN)/ruff check plugins dags tests benchmarks tools

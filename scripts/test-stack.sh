@@ -9,13 +9,26 @@
 # its raw Asset events trigger the downstream DAGs), then tests/stack asserts partitions in S3,
 # DAG runs, marts in the warehouse and alerts in the outbox. Every process started here is stopped
 # on exit (each runs in its own process group). STACK_KEEP=1 keeps the temp dir for inspection.
+# STACK_SOURCE=replay serves real recorded hub records instead (`simulate --replay`, default
+# ../shared/real: the 2023 Civitai dump, the 2025 body and the Hugging Face cards) for one day.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 export PATH="$repo/.venv/bin:$PATH"
 
-days=${STACK_DAYS:-3}
+source=${STACK_SOURCE:-simulator}
+replay_dir=${STACK_REPLAY_DIR:-$repo/../shared/real}
+case "$source" in
+    simulator) days=${STACK_DAYS:-3} ;;
+    replay)
+        days=${STACK_DAYS:-1}
+        if [ ! -d "$replay_dir" ]; then
+            echo "[test-stack] skipped: STACK_SOURCE=replay needs real records in $replay_dir (../shared/real)"
+            exit 0
+        fi ;;
+    *) echo "STACK_SOURCE must be simulator or replay, not '$source'" >&2; exit 2 ;;
+esac
 chain_timeout=${STACK_TIMEOUT:-900}
 began=$(date +%s)
 work=$(mktemp -d /tmp/lw-stack.XXXXXX)
@@ -116,6 +129,11 @@ last=$(date -u -d "-1 day" +%F)
 world=(--seed "${STACK_SEED:-7}" --scale "${STACK_SCALE:-0.5}"
     --start "$(date -u -d "$first -90 days" +%F)" --end "$(date -u +%F)")
 sim_port=$(free_port)
+if [ "$source" = replay ]; then
+    start_group simulator likeness-watch simulate --replay "$replay_dir" --port "$sim_port"
+    wait_for 180 "replay hub" curl -fsS "http://127.0.0.1:$sim_port/_sim/health"
+    printf 'name,aliases\n' >"$work/watchlist.csv"  # real people are not ours to watch-list in a test
+else
 start_group simulator likeness-watch simulate --port "$sim_port" "${world[@]}"
 wait_for 60 "hub simulator" curl -fsS "http://127.0.0.1:$sim_port/_sim/health"
 # A watchlist naming people (else titles) of models the world publishes after the first crawl day:
@@ -136,6 +154,7 @@ with open(out, "w", newline="", encoding="utf-8") as handle:
     writer.writerow(["name", "aliases"])
     writer.writerows([name, ""] for name in names[:3])
 EOF
+fi
 eval "$(python - "http://127.0.0.1:$sim_port" <<'EOF'
 import shlex
 import sys
@@ -148,7 +167,7 @@ for hub in hub_names():
     print(f"export LW_{hub.upper()}_BASE_URL={base_url} LW_{hub.upper()}_RPS={SIM_RPS}")
 EOF
 )"
-say "hub simulator on 127.0.0.1:$sim_port"
+say "hub $source on 127.0.0.1:$sim_port"
 
 # --- Slack stand-in (every POST logged, to check exactly-once delivery) ----------------------------
 slack_port=$(free_port)
@@ -215,7 +234,7 @@ psql_q "select dag_id || '.' || task_id || ': ' || count(*) || ' x, run '
     from task_instance where end_date is not null group by dag_id, task_id
     order by sum(extract(epoch from end_date - start_date)) desc limit 12" | sed 's/^/[test-stack] /'
 
-STACK_DB_URL=$db_url STACK_STORE=$LW_STORE STACK_WAREHOUSE=$LW_WAREHOUSE STACK_OUTBOX=$LW_OUTBOX \
+STACK_SOURCE=$source STACK_DB_URL=$db_url STACK_STORE=$LW_STORE STACK_WAREHOUSE=$LW_WAREHOUSE STACK_OUTBOX=$LW_OUTBOX \
     STACK_SLACK_LOG="$work/slack.jsonl" \
     STACK_WATCHLIST=$LW_WATCHLIST STACK_FIRST_DAY=$first STACK_LAST_DAY=$last \
     python -m pytest tests/stack -m stack -q -p no:cacheprovider
