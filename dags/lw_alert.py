@@ -46,28 +46,28 @@ def lw_alert() -> None:
     @task
     def scoring_window(params: dict | None = None) -> dict:
         """Which days to score and whether delivery is suppressed."""
-        from likeness_watch.alerts import dag_steps
+        from likeness_watch.orchestration import alerts as dag_steps
 
         return dag_steps.scoring_window(params["day"], params["until"], params["suppress_delivery"])
 
     @task
     def detect_and_record(window: dict) -> dict:
         """Detect alerts and record new ones with their routed deliveries (never twice)."""
-        from likeness_watch.alerts import dag_steps
+        from likeness_watch.orchestration import alerts as dag_steps
 
         return dag_steps.detect_and_record(window)
 
     @task
     def write_outbox(window: dict) -> int:
         """Write the recorded alerts of the window to the always-on outbox."""
-        from likeness_watch.alerts import dag_steps
+        from likeness_watch.orchestration import alerts as dag_steps
 
         return dag_steps.write_outbox(window)
 
     @task(retries=0)
     def deliver(window: dict) -> dict:
         """Send due deliveries; the history's backoff, not task retries, schedules re-sends."""
-        from likeness_watch.alerts import dag_steps
+        from likeness_watch.orchestration import alerts as dag_steps
 
         return dag_steps.deliver(window)
 

@@ -9,8 +9,8 @@ from airflow.sdk import dag, task
 
 from likeness_watch.hubs.registry import hub_names
 from likeness_watch.orchestration.assets import MARTS_ASSET, raw_asset
+from likeness_watch.orchestration.dbt import dbt_task_group
 from likeness_watch.settings import Settings
-from likeness_watch.warehouse.cosmos_dbt import dbt_task_group
 from likeness_watch.warehouse.paths import candidate_path
 
 

@@ -93,8 +93,8 @@ def run_downstream(
     settings: Settings, days: list[date], partitions: list[tuple[str, date]], console: Console
 ) -> None:
     """Quality gates, warehouse, alerts and report for the crawled period."""
-    from likeness_watch.alerts import run_alerts_range
     from likeness_watch.alerts.command import summary as alert_summary
+    from likeness_watch.alerts.run import run_alerts_range
     from likeness_watch.pipeline import build_and_publish, gate_raw
     from likeness_watch.report import write_report
     from likeness_watch.warehouse.headlines import headline_numbers

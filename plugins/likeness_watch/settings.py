@@ -8,7 +8,6 @@ and what pydantic says is allowed, instead of a 40-line validation traceback.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -84,8 +83,10 @@ def describe(exc: ValidationError, prefix: str = "LW_", secrets: frozenset[str] 
 class HubSettings(_OneLineErrors):
     """Per-hub knobs: registry defaults, overridden by ``LW_<HUB>_*`` env vars.
 
-    The registry passes its defaults as init kwargs, so env vars are given priority over init
-    kwargs here; CLI flags are applied afterwards with ``model_copy(update=...)``.
+    Built by ``likeness_watch.hubs.registry.hub_settings`` (the registry holds the defaults; this
+    module imports nothing of the package but its version, so every module can depend on it). The
+    registry passes its defaults as init kwargs, so env vars are given priority over init kwargs
+    here; CLI flags are applied afterwards.
     """
 
     model_config = SettingsConfigDict(extra="ignore", allow_inf_nan=False)
@@ -166,20 +167,3 @@ class Settings(_OneLineErrors):
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/") or value
-
-    def hub(self, hub: str, **overrides: object) -> HubSettings:
-        """Settings for one registered hub: registry defaults < ``LW_<HUB>_*`` env < ``overrides``."""
-        from likeness_watch.hubs.registry import get_hub
-
-        spec = get_hub(hub)
-        defaults: dict[str, object] = {
-            "base_url": spec.base_url,
-            "rps": spec.rps,
-            "page_size": spec.page_size,
-        }
-        token = os.environ.get(spec.token_env)
-        if token:
-            defaults["token"] = token
-        hub_settings = HubSettings(_env_prefix=f"LW_{hub.upper()}_", **defaults)
-        given = {key: value for key, value in overrides.items() if value is not None}
-        return hub_settings.model_validate({**hub_settings.model_dump(), **given}) if given else hub_settings

@@ -24,12 +24,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
-from likeness_watch.alerts import run_alerts
 from likeness_watch.alerts.channels.config import channels_from_settings
 from likeness_watch.alerts.channels.slack import SlackChannel
 from likeness_watch.alerts.channels.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
 from likeness_watch.alerts.command import summary
-from likeness_watch.alerts.run import run_alerts_range
+from likeness_watch.alerts.run import run_alerts, run_alerts_range
 from likeness_watch.cli import main
 from likeness_watch.raw import PartitionWriter
 from likeness_watch.settings import Settings

@@ -38,7 +38,7 @@ def test_scheduled_on_every_hub_raw_asset(parsed):
 
 def test_stages_in_order_between_prepare_and_the_gates_then_the_marts_asset(parsed):
     from likeness_watch.orchestration.assets import MARTS_ASSET
-    from likeness_watch.warehouse.cosmos_dbt import STAGES
+    from likeness_watch.orchestration.dbt import STAGES
 
     dag = parsed[0].dags["lw_build"]
     order = [task.task_id for task in dag.topological_sort()]
@@ -55,7 +55,7 @@ def test_stages_select_every_dbt_node_exactly_once():
     would be built twice."""
     from dbt.cli.main import dbtRunner
 
-    from likeness_watch.warehouse.cosmos_dbt import STAGES
+    from likeness_watch.orchestration.dbt import STAGES
     from likeness_watch.warehouse.paths import DBT_PROJECT_DIR
 
     def listed(*selection: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from likeness_watch.hubs.registry import hub_settings
 from likeness_watch.settings import HubSettings, Settings, SettingsError
 
 
@@ -21,7 +22,7 @@ def test_every_invalid_setting_is_named_on_one_line(monkeypatch):
 def test_hub_settings_are_named_by_the_hubs_prefix(monkeypatch):
     monkeypatch.setenv("LW_HUGGINGFACE_RPS", "-inf")
     with pytest.raises(SettingsError, match=r"^invalid setting: LW_HUGGINGFACE_RPS='-inf': .*finite number$"):
-        Settings().hub("huggingface")
+        hub_settings("huggingface")
 
 
 def test_a_secret_value_is_never_shown():

@@ -9,7 +9,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from likeness_watch.crawl.daily import crawl_day
-from likeness_watch.hubs.registry import hub_names
+from likeness_watch.hubs.registry import hub_names, hub_settings
 from likeness_watch.raw import Manifest
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore, open_store
@@ -96,7 +96,7 @@ def crawl(hubs: tuple[str, ...], day: datetime, base_url: str | None, store: str
         raise click.UsageError("--base-url needs exactly one --hub")
     selected = hubs or hub_names()
     for hub in selected:  # a bad LW_<HUB>_* fails here, before the store is touched
-        settings.hub(hub, base_url=base_url)
+        hub_settings(hub, base_url=base_url)
     object_store = open_store(settings.store)
     object_store.check()
     quarantined = []

@@ -30,7 +30,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ex
 from likeness_watch.crawl.state import CrawlState
 from likeness_watch.http import HubClient, HubHTTPError, MalformedResponse
 from likeness_watch.hubs.base import Fetched, HubAdapter, Page
-from likeness_watch.hubs.registry import adapter_class
+from likeness_watch.hubs.registry import adapter_class, hub_settings
 from likeness_watch.raw import Manifest, PartitionWriter, latest_before
 from likeness_watch.raw.writer import utc_now
 from likeness_watch.settings import Settings
@@ -332,10 +332,10 @@ def crawl_day(
 
     ``hub_overrides`` (e.g. ``base_url``, ``rps``) take precedence over env and registry defaults.
     """
-    hub_settings = settings.hub(hub, **hub_overrides)
-    client = HubClient(hub, hub_settings)
+    per_hub = hub_settings(hub, **hub_overrides)
+    client = HubClient(hub, per_hub)
     try:
-        adapter = adapter_class(hub)(client, hub_settings, day)
+        adapter = adapter_class(hub)(client, per_hub, day)
         return DailyCrawl(adapter, store, settings, progress).run()
     finally:
         client.close()

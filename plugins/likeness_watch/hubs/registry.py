@@ -5,9 +5,11 @@ The DAG maps one crawl task per registered (and enabled) hub, with the pool name
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 
 from likeness_watch.hubs.base import HubAdapter, HubSpec
+from likeness_watch.settings import HubSettings
 
 _ADAPTERS: dict[str, str] = {
     "civitai": "likeness_watch.hubs.civitai:CivitaiAdapter",
@@ -33,3 +35,16 @@ def adapter_class(hub: str) -> type[HubAdapter]:
 
 def get_hub(hub: str) -> HubSpec:
     return adapter_class(hub).spec
+
+
+def hub_settings(hub: str, **overrides: object) -> HubSettings:
+    """Settings for one registered hub: registry defaults < ``LW_<HUB>_*`` env < ``overrides``
+    (``None`` overrides are ignored: CLI flags that were not given)."""
+    spec = get_hub(hub)
+    defaults: dict[str, object] = {"base_url": spec.base_url, "rps": spec.rps, "page_size": spec.page_size}
+    token = os.environ.get(spec.token_env)
+    if token:
+        defaults["token"] = token
+    settings = HubSettings(_env_prefix=f"LW_{hub.upper()}_", **defaults)
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return settings.model_validate({**settings.model_dump(), **given}) if given else settings

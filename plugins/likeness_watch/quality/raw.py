@@ -21,8 +21,7 @@ import zlib
 from collections.abc import Iterable
 from datetime import date
 
-from likeness_watch.alerts.channels.base import redact
-from likeness_watch.hubs.registry import hub_names
+from likeness_watch.hubs.registry import hub_names, hub_settings
 from likeness_watch.quality.drift import (
     DriftHistory,
     FieldProfile,
@@ -39,6 +38,7 @@ from likeness_watch.quality.suites import FIELDS, RECORDS, load_suites, raw_suit
 from likeness_watch.quality.summary import QualityGateError, ValidationSummary
 from likeness_watch.raw import Manifest, iter_envelopes, read_manifest
 from likeness_watch.raw.manifest import COMMITTED, QUARANTINED
+from likeness_watch.redaction import redact
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore
 
@@ -150,7 +150,7 @@ def _secrets(settings: Settings) -> list[str]:
     values = [settings.slack_webhook_url, settings.webhook_secret, settings.smtp_password]
     for hub in hub_names():
         try:
-            values.append(settings.hub(hub).token)
+            values.append(hub_settings(hub).token)
         except Exception:  # noqa: BLE001, S112 - a hub whose settings do not load has no token to hide
             continue
     return [value.get_secret_value() for value in values if value is not None and value.get_secret_value()]

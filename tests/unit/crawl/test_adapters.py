@@ -11,14 +11,14 @@ from likeness_watch.http import HubClient, MalformedResponse
 from likeness_watch.hubs.base import Fetched
 from likeness_watch.hubs.civitai import CivitaiAdapter
 from likeness_watch.hubs.huggingface import HuggingFaceAdapter
-from likeness_watch.settings import Settings
+from likeness_watch.hubs.registry import hub_settings
 
 DAY = date(2023, 4, 1)
 
 
 def adapter(cls, sim, hub: str, page_size: int = 10):
-    hub_settings = Settings().hub(hub, base_url=sim_base_url(sim.url, hub), rps=500.0, page_size=page_size)
-    return cls(HubClient(hub, hub_settings), hub_settings, DAY)
+    per_hub = hub_settings(hub, base_url=sim_base_url(sim.url, hub), rps=500.0, page_size=page_size)
+    return cls(HubClient(hub, per_hub), per_hub, DAY)
 
 
 def test_civitai_cursor_pages_are_newest_first_and_end(sim):

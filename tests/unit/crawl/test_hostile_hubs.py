@@ -16,6 +16,7 @@ from likeness_watch.http.client import JsonResponse
 from likeness_watch.hubs.base import Fetched, Page
 from likeness_watch.hubs.civitai import MAX_ID_STEP, CivitaiAdapter
 from likeness_watch.hubs.huggingface import HuggingFaceAdapter
+from likeness_watch.hubs.registry import hub_settings
 from likeness_watch.raw import read_manifest
 from likeness_watch.settings import Settings
 
@@ -31,7 +32,7 @@ class ScriptedCivitai(CivitaiAdapter):
     """Civitai's adapter over scripted pages (cursor -> page) and records (id -> record or error)."""
 
     def __init__(self, day: date, pages: dict[str | None, Page], records: dict[str, Any] | None = None):
-        super().__init__(Counted(), Settings().hub("civitai"), day)  # type: ignore[arg-type]
+        super().__init__(Counted(), hub_settings("civitai"), day)  # type: ignore[arg-type]
         self.pages = pages
         self.records = records or {}
         self.listed_pages = 0
@@ -120,7 +121,7 @@ class ScriptedClient:
 
 
 def hf_with(response: JsonResponse) -> HuggingFaceAdapter:
-    return HuggingFaceAdapter(ScriptedClient(response), Settings().hub("huggingface"), DAY)  # type: ignore[arg-type]
+    return HuggingFaceAdapter(ScriptedClient(response), hub_settings("huggingface"), DAY)  # type: ignore[arg-type]
 
 
 def test_huggingface_next_link_must_stay_on_the_listing_endpoint():

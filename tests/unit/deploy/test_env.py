@@ -6,7 +6,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from likeness_watch.deploy.env import env_names, field_env_names, hub_env_names, settings_env_names
-from likeness_watch.hubs.registry import get_hub, hub_names
+from likeness_watch.hubs.registry import get_hub, hub_names, hub_settings
 from likeness_watch.settings import Settings
 
 
@@ -25,7 +25,7 @@ def test_hub_names_are_read_by_the_hub_settings(monkeypatch):
         rps_name = f"LW_{hub.upper()}_RPS"
         assert rps_name in names
         monkeypatch.setenv(rps_name, "7.5")
-        assert Settings().hub(hub).rps == 7.5
+        assert hub_settings(hub).rps == 7.5
 
 
 def test_env_names_is_the_sorted_union():

@@ -16,6 +16,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from likeness_watch.alerts.model import Alert
+from likeness_watch.redaction import redact
 from likeness_watch.settings import USER_AGENT
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -39,14 +40,6 @@ class Channel(Protocol):
 
     def send(self, alert: Alert, now: datetime) -> None:
         """Deliver one alert or raise ``DeliveryError``."""
-
-
-def redact(message: str, secrets: Iterable[str | None]) -> str:
-    """Replace every non-empty secret in ``message`` with ``***``."""
-    for secret in secrets:
-        if secret:
-            message = message.replace(secret, "***")
-    return message
 
 
 def http_session(retries: int = 2) -> requests.Session:

@@ -17,9 +17,10 @@ from email.utils import format_datetime, make_msgid
 from pydantic import SecretStr
 
 from likeness_watch.alerts import render
-from likeness_watch.alerts.channels.base import DeliveryError, DeliveryRejected, redact
+from likeness_watch.alerts.channels.base import DeliveryError, DeliveryRejected
 from likeness_watch.alerts.escape import header
 from likeness_watch.alerts.model import Alert
+from likeness_watch.redaction import redact
 
 TLS_MODES = ("starttls", "ssl", "none")
 

@@ -1,7 +1,8 @@
 """What the ``lw_alert`` DAG's tasks call: the run's steps with Airflow's store and connections.
 
 Each step reopens the warehouse and is idempotent, so any task can be cleared and re-run.
-Airflow is imported only inside these functions (at task run time, never at DAG parse).
+Airflow is imported only at task run time (through ``runtime`` and ``channels``), never at DAG
+parse.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from datetime import date
 from typing import Any
 
 from likeness_watch.alerts import run
-from likeness_watch.alerts.channels.config import channels_from_connections
+from likeness_watch.orchestration.channels import channels_from_connections
+from likeness_watch.orchestration.runtime import airflow_store
 from likeness_watch.settings import Settings
 
 LOOKBACK_DAYS = 3
@@ -32,8 +34,6 @@ def scoring_window(day: str | None, until: str | None, suppress_delivery: bool) 
 
 def detect_and_record(window: dict[str, Any]) -> dict[str, Any]:
     """Detect the window's alerts and record the new ones with their routed deliveries."""
-    from likeness_watch.orchestration.runtime import airflow_store
-
     settings = Settings()
     start, end = date.fromisoformat(window["start"]), date.fromisoformat(window["end"])
     alerts = run.detect_alerts(settings, start, end, store=airflow_store(settings))
