@@ -1,23 +1,22 @@
-"""Alerts DAG: detect spikes, target clusters, watchlist matches, takedown evasion and missing
-data after each marts update, record them once, and deliver them to T&S channels."""
+"""The ``lw_alert`` DAG (its docs: the DAG function's docstring)."""
 
 from __future__ import annotations
-
-from datetime import datetime, timedelta
 
 from airflow.sdk import Param, dag, task
 
 from likeness_watch.orchestration.assets import MARTS_ASSET
+from likeness_watch.orchestration.defaults import DEFAULT_ARGS, START_DATE
 
 
 @dag(
     dag_id="lw_alert",
     schedule=[MARTS_ASSET],
-    start_date=datetime(2022, 11, 1),
+    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
     # Detection and recording are idempotent (alert ids); `deliver` opts out (the history's backoff).
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True},
+    default_args=DEFAULT_ARGS,
+    description="Detect and record alerts after each marts update and deliver them to T&S channels.",
     params={
         "day": Param(
             None, type=["null", "string"], format="date", description="Score this day (default: latest)."
@@ -46,30 +45,30 @@ def lw_alert() -> None:
     @task
     def scoring_window(params: dict | None = None) -> dict:
         """Which days to score and whether delivery is suppressed."""
-        from likeness_watch.orchestration import alerts as dag_steps
+        from likeness_watch.orchestration import alerts
 
-        return dag_steps.scoring_window(params["day"], params["until"], params["suppress_delivery"])
+        return alerts.scoring_window(params["day"], params["until"], params["suppress_delivery"])
 
     @task
     def detect_and_record(window: dict) -> dict:
         """Detect alerts and record new ones with their routed deliveries (never twice)."""
-        from likeness_watch.orchestration import alerts as dag_steps
+        from likeness_watch.orchestration import alerts
 
-        return dag_steps.detect_and_record(window)
+        return alerts.detect_and_record(window)
 
     @task
     def write_outbox(window: dict) -> int:
         """Write the recorded alerts of the window to the always-on outbox."""
-        from likeness_watch.orchestration import alerts as dag_steps
+        from likeness_watch.orchestration import alerts
 
-        return dag_steps.write_outbox(window)
+        return alerts.write_outbox(window)
 
     @task(retries=0)
     def deliver(window: dict) -> dict:
         """Send due deliveries; the history's backoff, not task retries, schedules re-sends."""
-        from likeness_watch.orchestration import alerts as dag_steps
+        from likeness_watch.orchestration import alerts
 
-        return dag_steps.deliver(window)
+        return alerts.deliver(window)
 
     window = scoring_window()
     recorded = detect_and_record(window)

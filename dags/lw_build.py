@@ -1,8 +1,6 @@
-"""Build the DuckDB warehouse (dbt) whenever a hub's raw partitions are updated."""
+"""The ``lw_build`` DAG (its docs: the DAG function's docstring)."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 import pendulum
 from airflow.sdk import dag, task
@@ -10,6 +8,7 @@ from airflow.sdk import dag, task
 from likeness_watch.hubs.registry import hub_names
 from likeness_watch.orchestration.assets import MARTS_ASSET, raw_asset
 from likeness_watch.orchestration.dbt import dbt_task_group
+from likeness_watch.orchestration.defaults import DEFAULT_ARGS, START_DATE
 from likeness_watch.settings import Settings
 from likeness_watch.warehouse.paths import candidate_path
 
@@ -17,16 +16,18 @@ from likeness_watch.warehouse.paths import candidate_path
 @dag(
     dag_id="lw_build",
     schedule=[raw_asset(hub) for hub in hub_names()],
-    start_date=pendulum.datetime(2022, 11, 1, tz="UTC"),
+    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
     max_active_tasks=1,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=2)},
+    default_args=DEFAULT_ARGS,
+    description="Build, gate and publish the DuckDB warehouse (dbt) when hubs' raw partitions update.",
     tags=["likeness_watch", "warehouse"],
-    doc_md=__doc__,
 )
 def lw_build() -> None:
-    """Incremental ``dbt build`` of the warehouse, one Airflow task per dbt build stage (cosmos).
+    """### Warehouse build
+
+    Incremental ``dbt build`` of the warehouse, one Airflow task per dbt build stage (cosmos).
 
     Runs when every hub has committed new raw partitions (one raw Asset per hub). Each task
     builds one stage (history, model state, marts) with its tests; only new or re-crawled
@@ -44,9 +45,9 @@ def lw_build() -> None:
     @task
     def prepare() -> str:
         """Copy the published warehouse to the candidate that dbt builds into."""
-        from likeness_watch.quality import prepare_candidate
+        from likeness_watch.orchestration.runtime import prepare_candidate
 
-        return str(prepare_candidate(Settings()))
+        return prepare_candidate()
 
     @task
     def validate(layer: str, logical_date: pendulum.DateTime | None = None) -> str:

@@ -1,8 +1,8 @@
-"""Daily crawl of every registered hub into immutable raw partitions."""
+"""The ``lw_crawl`` DAG (its docs: the DAG function's docstring)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, TriggerRule, dag, task
@@ -10,25 +10,23 @@ from airflow.sdk import CronDataIntervalTimetable, TriggerRule, dag, task
 from likeness_watch.deploy.pools import HUB_POOL
 from likeness_watch.hubs.registry import hub_names
 from likeness_watch.orchestration.assets import raw_asset
+from likeness_watch.orchestration.defaults import DEFAULT_ARGS, START_DATE
 
 
 @dag(
     dag_id="lw_crawl",
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
-    start_date=pendulum.datetime(2022, 11, 1, tz="UTC"),  # the study window: backfills may go back to it
+    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
-    default_args={
-        "retries": 4,
-        "retry_delay": timedelta(minutes=1),
-        "retry_exponential_backoff": True,
-        "max_retry_delay": timedelta(minutes=30),
-    },
+    default_args=DEFAULT_ARGS,
+    description="Daily crawl of every registered hub into immutable raw partitions.",
     tags=["likeness_watch", "crawl"],
-    doc_md=__doc__,
 )
 def lw_crawl() -> None:
-    """Crawl each hub for the run's day (its logical date, UTC; a run triggered without one
+    """### Daily crawl
+
+    Crawl each hub for the run's day (its logical date, UTC; a run triggered without one
     crawls the last complete day), one mapped task per hub.
 
     A scheduled run's logical date is the start of its daily data interval; it runs once that
@@ -48,7 +46,7 @@ def lw_crawl() -> None:
         """Hubs from the registry (adding a hub needs no DAG change)."""
         return hub_names()
 
-    @task(pool=HUB_POOL)
+    @task(pool=HUB_POOL, retries=4)  # hub outages last longer than the shared default's retries
     def crawl(hub: str, logical_date: pendulum.DateTime | None = None) -> dict:
         """Crawl one hub for the day into raw/hub=<hub>/dt=<day>/ and commit its manifest."""
         from likeness_watch.orchestration.runtime import crawl_day_of, crawl_hub

@@ -1,21 +1,21 @@
-"""Study report DAG: rewrite the report whenever validated marts are published."""
+"""The ``lw_report`` DAG (its docs: the DAG function's docstring)."""
 
 from __future__ import annotations
-
-from datetime import datetime, timedelta
 
 from airflow.sdk import dag, task
 
 from likeness_watch.orchestration.assets import MARTS_ASSET
+from likeness_watch.orchestration.defaults import DEFAULT_ARGS, START_DATE
 
 
 @dag(
     dag_id="lw_report",
     schedule=[MARTS_ASSET],
-    start_date=datetime(2022, 11, 1),
+    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True},
+    default_args=DEFAULT_ARGS,
+    description="Rewrite the study report whenever validated marts are published.",
     tags=["likeness_watch", "report"],
 )
 def lw_report() -> None:

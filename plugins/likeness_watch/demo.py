@@ -97,7 +97,6 @@ def run_downstream(
     from likeness_watch.alerts.run import run_alerts_range
     from likeness_watch.pipeline import build_and_publish, gate_raw
     from likeness_watch.report import write_report
-    from likeness_watch.warehouse.headlines import headline_numbers
 
     console.rule("Raw quality gate")
     gate = gate_raw(settings, open_store(settings.store), partitions)
@@ -105,12 +104,13 @@ def run_downstream(
     for (hub, day), message in sorted(gate.quarantined.items()):
         console.print(f"quarantined {hub} {day}: {message}", markup=False, highlight=False)
     console.rule("Warehouse (dbt build on a candidate, gated, then published)")
-    result, summaries = build_and_publish(settings, days[-1])
+    published = build_and_publish(settings, days[-1])
+    result = published.build
     loaded = len(result.loaded)
     console.print(f"dbt build: {len(result.nodes)} nodes, {loaded} partitions in {result.seconds:.0f} s")
-    for validation in summaries:
+    for validation in published.gates:
         console.print(validation.render(), highlight=False)
-    console.print("\n".join(headline_numbers(settings.warehouse).lines()), highlight=False)
+    console.print("\n".join(published.headlines), highlight=False)
     console.rule("Alerts for the simulated period")
     run = run_alerts_range(settings, days[0], days[-1])
     console.print(alert_summary(run, dry_run=False, suppressed=False), highlight=False, markup=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 pytestmark = pytest.mark.airflow
@@ -23,6 +25,17 @@ def test_no_cycles_and_every_task_documented(dagbag):
     for dag in dagbag.dags.values():
         assert len(dag.topological_sort()) == len(dag.tasks)
         assert dag.doc_md, f"{dag.dag_id} has no docs"
+
+
+def test_every_dag_shares_the_defaults_a_utc_start_and_its_detailed_docs(dagbag):
+    from likeness_watch.orchestration.defaults import DEFAULT_ARGS
+
+    for dag in dagbag.dags.values():
+        assert {key: dag.default_args[key] for key in DEFAULT_ARGS} == DEFAULT_ARGS, dag.dag_id
+        assert dag.start_date.utcoffset() == timedelta(0), dag.dag_id
+        assert dag.description and "\n" not in dag.description, dag.dag_id
+        assert dag.doc_md.startswith("### ") and dag.doc_md.count("\n") > 3, dag.dag_id  # the long docs
+        assert {task.owner for task in dag.tasks} == {DEFAULT_ARGS["owner"]}, dag.dag_id
 
 
 def test_crawl_maps_one_task_per_registered_hub(dagbag):

@@ -1,1 +1,2 @@
-"""Airflow wiring helpers shared by the DAG files (assets, pools, default args)."""
+"""The Airflow seam: everything that imports Airflow (assets, shared DAG defaults, task steps, the
+cosmos dbt task group, connection → channel adapters). Domain packages never import Airflow."""

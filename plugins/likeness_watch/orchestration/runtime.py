@@ -1,4 +1,4 @@
-"""What DAG tasks call: settings and the store as seen from inside Airflow.
+"""What DAG tasks call: the pipeline's steps with settings and the store as seen from inside Airflow.
 
 Inside Airflow an ``s3://`` store takes its client from the ``aws_default`` connection (the
 amazon provider falls back to the usual boto3 chain when the connection is not defined).
@@ -78,24 +78,25 @@ def gate_raw_partition(hub: str, day: date) -> dict[str, Any]:
     return {"hub": hub, "dt": day.isoformat(), "summary": summary.render()}
 
 
-def publish_validated() -> dict[str, Any]:
-    """Swap the validated candidate in; its headline numbers are read first, from the candidate,
-    so nothing after the swap can fail (a retry would find no candidate left to publish)."""
-    from likeness_watch.quality import publish_candidate
-    from likeness_watch.warehouse.headlines import headline_numbers
-    from likeness_watch.warehouse.paths import candidate_path
+def prepare_candidate() -> str:
+    """Copy the published warehouse to the candidate that dbt builds into; returns its path."""
+    from likeness_watch import pipeline
 
-    settings = Settings()
-    headlines = headline_numbers(candidate_path(settings)).lines()
-    publish_candidate(settings)
-    return {"headlines": headlines}
+    return str(pipeline.prepare(Settings()).warehouse)
 
 
 def gate_candidate(layer: str, day: date | None) -> str:
     """Quality gate on the candidate warehouse; a failure keeps it unpublished, without retries."""
-    from likeness_watch.quality import validate_warehouse
+    from likeness_watch import pipeline
 
     settings = Settings()
     with verdicts_are_final():
-        summary = validate_warehouse(settings, layer, day, candidate=True, store=airflow_store(settings))
+        summary = pipeline.gate_candidate(settings, layer, day, store=airflow_store(settings))
     return summary.render()
+
+
+def publish_validated() -> dict[str, Any]:
+    """Swap the validated candidate in (``pipeline.publish``); its headlines become the XCom."""
+    from likeness_watch import pipeline
+
+    return {"headlines": pipeline.publish(Settings())}

@@ -1,0 +1,23 @@
+"""What every Likeness Watch DAG shares: owner, retries with exponential backoff, start date.
+
+A task that needs more patience says so itself (the hub crawl: ``retries=4``); a task whose
+failure a retry cannot fix opts out (``deliver``, the quality gates' verdicts).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pendulum
+
+START_DATE = pendulum.datetime(2022, 11, 1, tz="UTC")
+"""The study window's start (UTC): backfills may go back to it."""
+
+DEFAULT_ARGS: dict[str, Any] = {
+    "owner": "likeness_watch",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=1),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
+}
