@@ -1,5 +1,5 @@
 {#- Every file (by hash) ever seen on a model version, with the first crawl day it was seen there.
-    Files rarely change: a file set (fct_model_daily.files_hash) not recorded here yet is taken
+    Files rarely change: a file set (int_model_daily.files_hash) not recorded here yet is taken
     from the model's newest record, already parsed by int_models__latest, when that record still
     shows it; only sets a model no longer shows are parsed again from their raw records. -#}
 {{
@@ -12,13 +12,13 @@
 }}
 
 {%- set batch = lw_partitions_loaded_since(
-        ref('fct_model_daily'), this if is_incremental() else none, 'source_loaded_at') %}
+        ref('int_model_daily'), this if is_incremental() else none, 'source_loaded_at') %}
 
 {%- set new_file_sets -%}
     select sets.*
     from (
         select hub, model_id, files_hash, min(dt) as dt
-        from {{ ref('fct_model_daily') }}
+        from {{ ref('int_model_daily') }}
         where {{ lw_partition_filter(batch) }} and not is_tombstone and files_hash is not null
         group by hub, model_id, files_hash
     ) as sets
@@ -158,5 +158,5 @@ merged as (
 
 select
     *,
-    (select max(loaded_at) from {{ ref('fct_model_daily') }}) as source_loaded_at
+    (select max(loaded_at) from {{ ref('int_model_daily') }}) as source_loaded_at
 from merged

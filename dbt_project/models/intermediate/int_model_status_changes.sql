@@ -2,7 +2,7 @@
     first seen, taken down, removed, reappeared. Incremental, per model (delete+insert): a model
     observed in newly loaded partitions gets its known changes plus the new ones, continuing from
     its last known status; a model whose new observations are not later than its last known
-    change (a re-crawled or late day) has its whole sequence recomputed from fct_model_daily. -#}
+    change (a re-crawled or late day) has its whole sequence recomputed from int_model_daily. -#}
 {{
     config(
         materialized='incremental',
@@ -20,7 +20,7 @@ with
 observations as (
 
     select hub, model_id, dt, status, via
-    from {{ ref('fct_model_daily') }}
+    from {{ ref('int_model_daily') }}
     where status <> 'unknown'
     {%- if watermark %}
         and loaded_at > timestamp '{{ watermark }}'
@@ -83,7 +83,7 @@ recomputed as (
         status,
         via,
         lag(status) over (partition by hub, model_id order by dt) as previous_status
-    from {{ ref('fct_model_daily') }}
+    from {{ ref('int_model_daily') }}
     semi join late_models using (hub, model_id)
     where status <> 'unknown'
 
@@ -130,7 +130,7 @@ final as (
         status,
         previous_status,
         observed_via,
-        (select max(loaded_at) from {{ ref('fct_model_daily') }}) as source_loaded_at
+        (select max(loaded_at) from {{ ref('int_model_daily') }}) as source_loaded_at
     from changes
 
 )

@@ -1,5 +1,5 @@
 {#- Latest known record of every model (tombstones never overwrite it), with the first and last
-    day a record was seen. Incremental: merges only the partitions fct_model_daily loaded since
+    day a record was seen. Incremental: merges only the partitions int_model_daily loaded since
     this table's watermark (source_loaded_at). The narrow fact says which day holds each model's
     newest record, so only those days' raw files are parsed again, and only their newest rows
     are kept (a full build reads the last sweep and the days after it, not the whole history). -#}
@@ -13,11 +13,11 @@
 }}
 
 {%- set batch = lw_partitions_loaded_since(
-        ref('fct_model_daily'), this if is_incremental() else none, 'source_loaded_at') %}
+        ref('int_model_daily'), this if is_incremental() else none, 'source_loaded_at') %}
 
 {%- set seen_in_batch -%}
     select hub, model_id, min(dt) as first_seen, max(dt) as last_seen
-    from {{ ref('fct_model_daily') }}
+    from {{ ref('int_model_daily') }}
     where {{ lw_partition_filter(batch) }} and not is_tombstone
     group by hub, model_id
 {%- endset %}
@@ -121,7 +121,7 @@ final as (
             'trained_words': trained_words, 'poi': poi, 'nsfw': nsfw, 'nsfw_level': nsfw_level,
             'base_model': base_model, 'creator': creator
         })) as attributes_hash,
-        (select max(loaded_at) from {{ ref('fct_model_daily') }}) as source_loaded_at
+        (select max(loaded_at) from {{ ref('int_model_daily') }}) as source_loaded_at
     from merged
 
 )

@@ -103,7 +103,7 @@ download_observations as (
         fct.downloads
             - coalesce(lag(fct.downloads) over (partition by fct.hub, fct.model_id order by fct.dt), 0)
             as downloads_delta
-    from {{ ref('fct_model_daily') }} as fct
+    from {{ ref('int_model_daily') }} as fct
     semi join likeness using (hub, model_id)
     where fct.downloads is not null
 

@@ -18,13 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from likeness_watch.quality.quarantine import quarantine_changed
 from likeness_watch.settings import Settings
+from likeness_watch.store import open_store
 from likeness_watch.warehouse.access import connect
 from likeness_watch.warehouse.paths import DBT_PROJECT_DIR, resolve_store_uri
 
 log = logging.getLogger(__name__)
 
-FACT_TABLE = "main.fct_model_daily"
+FACT_TABLE = "intermediate.int_model_daily"
+"""The daily fact builds load (its mart ``fct_model_daily`` is a view over it)."""
 
 
 class WarehouseBuildError(RuntimeError):
@@ -44,7 +47,7 @@ class NodeResult:
 
 @dataclass(frozen=True)
 class LoadedPartition:
-    """A raw partition this build read into ``fct_model_daily``."""
+    """A raw partition this build read into the daily fact (``int_model_daily``)."""
 
     hub: str
     dt: str
@@ -63,6 +66,8 @@ class BuildResult:
     seconds: float
     nodes: list[NodeResult] = field(default_factory=list)
     loaded: list[LoadedPartition] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)
+    """One line per partition quarantined before the build because its files changed."""
 
     @property
     def failed(self) -> list[NodeResult]:
@@ -178,8 +183,8 @@ def loaded_partitions(warehouse: Path, invocation_id: str) -> list[LoadedPartiti
     con = connect(warehouse, read_only=True)
     try:
         exists = con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'main' "
-            "and table_name = 'fct_model_daily'"
+            "select count(*) from information_schema.tables where table_schema = 'intermediate' "
+            "and table_name = 'int_model_daily'"
         ).fetchone()
         if not exists or not exists[0]:
             return []
@@ -191,6 +196,27 @@ def loaded_partitions(warehouse: Path, invocation_id: str) -> list[LoadedPartiti
     finally:
         con.close()
     return [LoadedPartition(hub, dt, run_id, count) for hub, dt, run_id, count in rows]
+
+
+def loaded_runs(warehouse: Path) -> set[tuple[str, str, str]]:
+    """``(hub, dt, run_id)`` of every partition run in the warehouse's history fact (none yet: empty)."""
+    if not warehouse.is_file():
+        return set()
+    con = connect(warehouse, read_only=True)
+    try:
+        schema, table = FACT_TABLE.split(".")
+        exists = con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()
+        if not exists or not exists[0]:
+            return set()
+        rows = con.execute(
+            f"select distinct hub, strftime(dt, '%Y-%m-%d'), run_id from {FACT_TABLE}"  # noqa: S608
+        ).fetchall()
+    finally:
+        con.close()
+    return {(hub, dt, run_id) for hub, dt, run_id in rows}
 
 
 def release_warehouse() -> None:
@@ -229,6 +255,10 @@ def build_warehouse(
         full_refresh,
         select or "all",
     )
+    store = open_store(variables["lw_store"])
+    quarantined = quarantine_changed(store, set() if full_refresh else loaded_runs(warehouse))
+    for line in quarantined:
+        log.warning(line)
     started = time.monotonic()
     try:
         outcome = dbtRunner().invoke(
@@ -251,6 +281,7 @@ def build_warehouse(
         seconds=seconds,
         nodes=nodes,
         loaded=loaded_partitions(warehouse, invocation_id),
+        quarantined=quarantined,
     )
     log.info(result.summary())
     return result

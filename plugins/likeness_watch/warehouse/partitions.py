@@ -1,4 +1,5 @@
-"""Tables the dbt Python models return: visible raw partitions (one row per hub and day) and hubs.
+"""Tables the lake source loads (dbt-duckdb plugin ``lake_source``): visible raw partitions (one row
+per hub and day) and hubs.
 
 Only manifests make data visible (docs/raw-format.md), so the warehouse never globs part files:
 it lists manifests with the raw reader and reads exactly the files each committed manifest
