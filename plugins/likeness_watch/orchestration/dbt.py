@@ -31,11 +31,12 @@ PROFILE_NAME = "likeness_watch"
 TARGET_NAME = "local"
 
 # (task id, dbt --select, dbt --exclude), in build order; together they cover every node once.
-# The daily fact sits in marts/ but the intermediate models read it, so it closes the first stage.
+# The daily fact (int_model_daily, with what it reads) closes the first stage: it is the part
+# that reads new partitions, and every other intermediate model reads it.
 STAGES: tuple[tuple[str, str, str | None], ...] = (
-    ("history", "resource_type:seed path:models/staging +fct_model_daily", None),
-    ("model_state", "path:models/intermediate", "+fct_model_daily"),
-    ("marts", "path:models/marts", "fct_model_daily"),
+    ("history", "resource_type:seed path:models/staging +int_model_daily", None),
+    ("model_state", "path:models/intermediate", "+int_model_daily"),
+    ("marts", "path:models/marts", None),
 )
 # Tests run in the stage that builds the last of their parents; unit tests only in the test suite.
 DBT_FLAGS = ["--indirect-selection", "buildable", *SKIP_UNIT_TESTS]
@@ -66,7 +67,10 @@ def dbt_task_group(group_id: str = "dbt", settings: Settings | None = None) -> A
             *(
                 DbtBuildLocalOperator(
                     task_id=stage,
-                    doc_md=f"`dbt build --select {select} --exclude {exclude}` (models and their tests).",
+                    doc_md=(
+                        f"`dbt build --select {select}"
+                        f"{f' --exclude {exclude}' if exclude else ''}` (models and their tests)."
+                    ),
                     project_dir=str(DBT_PROJECT_DIR),
                     profile_config=profile,
                     select=select,
