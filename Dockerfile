@@ -30,5 +30,6 @@ COPY --chown=airflow:0 . .
 ENV AIRFLOW__CORE__DAGS_FOLDER=/opt/likeness-watch/dags \
     AIRFLOW__CORE__LOAD_EXAMPLES=False \
     LW_WAREHOUSE=/var/lib/likeness-watch/warehouse/warehouse.duckdb \
+    LW_STATE=/var/lib/likeness-watch/state/state.duckdb \
     LW_OUTBOX=/var/lib/likeness-watch/outbox \
     LW_REPORT_DIR=/var/lib/likeness-watch/report

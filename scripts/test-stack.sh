@@ -184,7 +184,7 @@ export AIRFLOW_CONN_AWS_DEFAULT="{\"conn_type\": \"aws\", \"login\": \"testing\"
 # Alerts reach Slack through the Airflow connection, as in production (password = webhook URL).
 export AIRFLOW_CONN_LW_SLACK="{\"conn_type\": \"slackwebhook\", \"password\": \"http://127.0.0.1:$slack_port/hook\"}"
 export LW_STORE="s3://$bucket/lake" LW_WAREHOUSE="$work/warehouse/warehouse.duckdb" \
-    LW_OUTBOX="$work/outbox" LW_REPORT_DIR="$work/report" LW_WATCHLIST="$work/watchlist.csv"
+    LW_STATE="$work/state/state.duckdb" LW_OUTBOX="$work/outbox" LW_REPORT_DIR="$work/report" LW_WATCHLIST="$work/watchlist.csv"
 # The warehouse directory exists, as the compose named volume does.
 mkdir -p "$(dirname "$LW_WAREHOUSE")"
 start_group airflow scripts/airflow-local.sh

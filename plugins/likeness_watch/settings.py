@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
@@ -46,7 +47,15 @@ def _not_a_file(path: Path) -> Path:
     return path
 
 
+def _not_a_directory(path: Path) -> Path:
+    """A file the code creates on demand: it may not exist yet, but it must not be a directory."""
+    if path.is_dir():
+        raise ValueError("should be a file (or not exist yet), not a directory")
+    return path
+
+
 Directory = Annotated[Path, AfterValidator(_not_a_file)]
+DatabaseFile = Annotated[Path, AfterValidator(_not_a_directory)]
 Recipients = Annotated[list[EmailStr], NoDecode, BeforeValidator(_comma_separated)]
 """E-mail addresses, comma-separated in env vars and connection extras."""
 
@@ -124,6 +133,10 @@ class Settings(_OneLineErrors):
         default="./data/lake", min_length=1, description="Object store URI: a path or s3://bucket/prefix."
     )
     warehouse: Path = Field(default=Path("./data/warehouse.duckdb"), description="DuckDB warehouse file.")
+    state: DatabaseFile = Field(
+        default=Path("./data/state.duckdb"),
+        description="Operational state store (DuckDB): alert history, deliveries, gate results.",
+    )
     outbox: Directory = Field(default=Path("./data/outbox"), description="File alert channel directory.")
     watchlist: Path = Field(default=Path("./config/watchlist.csv"), description="Protected-persons CSV.")
     expectations: Path = Field(
@@ -167,3 +180,12 @@ class Settings(_OneLineErrors):
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/") or value
+
+    @field_validator("state")
+    @classmethod
+    def _apart_from_the_warehouse(cls, value: Path, info: ValidationInfo) -> Path:
+        """Publishing replaces the warehouse file: state kept in it would be lost."""
+        warehouse = info.data.get("warehouse")
+        if warehouse is not None and value.resolve() == Path(warehouse).resolve():
+            raise ValueError("should be a file of its own, not the warehouse (LW_WAREHOUSE)")
+        return value

@@ -84,6 +84,6 @@ def test_dag_run_records_and_writes_the_outbox_without_connections(dag, metadata
     dag.test(run_conf={"day": DAY.isoformat()})
     files = list(Path(spiky_world.outbox).glob("*.json"))
     assert [json.loads(f.read_text())["kind"] for f in files] == ["spike"]
-    con = duckdb.connect(str(spiky_world.warehouse), read_only=True)
+    con = duckdb.connect(str(spiky_world.state), read_only=True)
     assert con.execute("select kind, hub, day from alerts").fetchall() == [("spike", "civitai", DAY)]
     con.close()

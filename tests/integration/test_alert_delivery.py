@@ -217,7 +217,7 @@ def test_failing_channel_does_not_block_others_and_is_retried_after_backoff(
     assert first.delivery.failed == {"slack": n}
     assert len(smtp_sink[0].messages) == n and len(posts(http_receiver, "/hook")) == n
 
-    con = duckdb.connect(str(Settings().warehouse), read_only=True)
+    con = duckdb.connect(str(Settings().state), read_only=True)
     errors = con.execute(
         "select distinct status, last_error from alert_deliveries where channel = 'slack'"
     ).fetchall()
@@ -240,7 +240,7 @@ def test_failing_channel_does_not_block_others_and_is_retried_after_backoff(
 
 
 def deliveries(channel: str) -> list[tuple]:
-    con = duckdb.connect(str(Settings().warehouse), read_only=True)
+    con = duckdb.connect(str(Settings().state), read_only=True)
     rows = con.execute(
         "select distinct status, attempts, last_error, next_attempt_at from alert_deliveries d "
         "join alerts a using (alert_id) where d.channel = ? and a.kind <> 'channel_failed'",
@@ -326,11 +326,43 @@ def test_cli_dry_run_prints_escaped_summary_and_records_nothing(world):
     assert result.exit_code == 0, result.output
     assert "spike" in result.output and "watchlist_match" in result.output
     assert "Dry run: nothing recorded" in result.output
-    con = duckdb.connect(str(Settings().warehouse), read_only=True)
-    tables = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
-    con.close()
-    assert "alerts" not in tables
+    for path in (Settings().warehouse, Settings().state):
+        if path.exists():
+            con = duckdb.connect(str(path), read_only=True)
+            tables = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+            alerts = con.execute("select count(*) from alerts").fetchone() if "alerts" in tables else (0,)
+            con.close()
+            assert alerts == (0,)
     assert not Path(Settings().outbox).exists()
+
+
+def test_a_full_rebuild_then_an_alert_run_records_and_sends_nothing_new(
+    world, channels_env, http_receiver, smtp_sink
+):
+    """Delete the warehouse and build it again: the history, in the state store, survives."""
+    first = CliRunner().invoke(main, ["alert", "--date", DAY.isoformat()])
+    assert first.exit_code == 0 and "3 alert(s), 3 new." in first.output, first.output
+    sent = len(http_receiver.requests), len(smtp_sink[0].messages)
+    outbox = sorted(Path(Settings().outbox).iterdir())
+    marts = duckdb.connect(str(world.warehouse), read_only=True)
+    daily, models = marts.sql("from mart_likeness_daily").df(), marts.sql("from dim_model").df()
+    marts.close()
+    world.warehouse.unlink()
+    rebuilt = duckdb.connect(str(world.warehouse))  # the same marts, built again from the raw layer
+    for name, frame in (("mart_likeness_daily", daily), ("dim_model", models)):
+        rebuilt.register("frame", frame)
+        rebuilt.execute(f"create table {name} as from frame")
+        rebuilt.unregister("frame")
+    rebuilt.close()
+
+    again = CliRunner().invoke(main, ["alert", "--date", DAY.isoformat()])
+    assert again.exit_code == 0 and "3 alert(s), 0 new." in again.output, again.output
+    assert "Delivered: none." in again.output
+    assert (len(http_receiver.requests), len(smtp_sink[0].messages)) == sent == (6, 3)
+    assert sorted(Path(Settings().outbox).iterdir()) == outbox
+    con = duckdb.connect(str(Settings().state), read_only=True)
+    assert con.execute("select count(*) from alerts").fetchone() == (3,)
+    con.close()
 
 
 def test_cli_runs_and_a_second_run_reports_nothing_new(world):

@@ -147,14 +147,15 @@ def test_bucket_job(services):
     assert job["depends_on"]["minio"]["condition"] == "service_healthy"
 
 
-def test_warehouse_outbox_and_report_on_named_volumes(compose, services, dockerfile_env):
+def test_warehouse_state_outbox_and_report_on_named_volumes(compose, services, dockerfile_env):
     named = set(compose["volumes"])
     mounts = dict(reversed(m.split(":")[:2]) for m in services["airflow-scheduler"]["volumes"])
-    for setting in ("LW_WAREHOUSE", "LW_OUTBOX", "LW_REPORT_DIR"):
+    for setting in ("LW_WAREHOUSE", "LW_STATE", "LW_OUTBOX", "LW_REPORT_DIR"):
         path = dockerfile_env[setting]
-        directory = str(Path(path).parent) if setting == "LW_WAREHOUSE" else path
+        directory = str(Path(path).parent) if setting in ("LW_WAREHOUSE", "LW_STATE") else path
         assert mounts.get(directory) in named, f"{setting}={path} is not on a named volume"
     assert mounts["/var/lib/likeness-watch/warehouse"] == "warehouse"
+    assert mounts["/var/lib/likeness-watch/state"] == "state"  # not swapped with the warehouse
 
 
 def test_s3_connection_points_at_minio(services):

@@ -62,7 +62,7 @@ def test_gate_quarantines_the_faulty_hub_and_a_clean_recrawl_releases_it(sim, se
     assert released.run_id == corrected.run_id and released.quarantine is None
     assert {m.hub for m in committed_partitions(store)} == {"civitai", "huggingface"}
 
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.state), read_only=True)
     runs = con.execute(
         "select hub, count(distinct run_id), bool_or(not success and severity = 'critical') "
         "from validation_results group by hub order by hub"

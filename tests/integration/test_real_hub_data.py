@@ -173,8 +173,9 @@ def lake(tmp_path_factory) -> Lake:
     return Lake(settings, store, expected, gates)
 
 
-def query(lake: Lake, sql: str, *params: Any) -> list[tuple]:
-    con = duckdb.connect(str(lake.settings.warehouse), read_only=True)
+def query(lake: Lake, sql: str, *params: Any, state: bool = False) -> list[tuple]:
+    """Query the warehouse, or with ``state`` the state store (gate results)."""
+    con = duckdb.connect(str(lake.settings.state if state else lake.settings.warehouse), read_only=True)
     try:
         return con.execute(sql, list(params)).fetchall()
     finally:
@@ -210,6 +211,7 @@ def test_every_real_shape_passes_the_raw_gate_with_its_drift_recorded(lake):
         lake,
         "select day, count(*) from validation_results where layer = 'raw' and hub = 'civitai' "
         "and severity = 'drift' and not success group by day order by day",
+        state=True,
     )
     assert stored == [(D1, 6), (D3, 6)]
 

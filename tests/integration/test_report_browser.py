@@ -15,7 +15,7 @@ from likeness_watch.report.build import CHART_IDS, build_report, save_report
 from likeness_watch.report.charts import OKABE_ITO
 from likeness_watch.report.study import load_study
 from likeness_watch.report.warehouse import load_report_data
-from tests.unit.report.fixture_warehouse import XSS_NAME, build_fixture_warehouse
+from tests.unit.report.fixture_warehouse import XSS_NAME, build_fixture_warehouse, fixture_state
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -38,7 +38,8 @@ def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser")
-    data = load_report_data(build_fixture_warehouse(root / "warehouse.duckdb"))
+    warehouse = build_fixture_warehouse(root / "warehouse.duckdb")
+    data = load_report_data(warehouse, state=fixture_state(warehouse))
     save_report(build_report(data, load_study()), root / "report")
     return root / "report"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.report.fixture_warehouse import build_fixture_warehouse
+from tests.unit.report.fixture_warehouse import build_fixture_warehouse, fixture_state
 
 pytestmark = pytest.mark.airflow
 
@@ -44,7 +44,9 @@ def metadata_db(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 def test_dag_run_writes_the_report_to_the_configured_directory(dag, metadata_db, tmp_path, monkeypatch):
-    monkeypatch.setenv("LW_WAREHOUSE", str(build_fixture_warehouse(tmp_path / "warehouse.duckdb")))
+    warehouse = build_fixture_warehouse(tmp_path / "warehouse.duckdb")
+    monkeypatch.setenv("LW_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("LW_STATE", str(fixture_state(warehouse)))
     monkeypatch.setenv("LW_REPORT_DIR", str(tmp_path / "report"))
     run = dag.test()
     assert run.state == "success"

@@ -87,6 +87,19 @@ ROWS = [
         write("notes.txt", "not an outbox\n"),
     ),
     Row(
+        "state-is-a-directory",
+        ALERT,
+        {"LW_STATE": "data"},
+        ("LW_STATE='data'", "should be a file"),
+        lambda workdir: (workdir / "data").mkdir(),
+    ),
+    Row(
+        "state-is-the-warehouse",
+        CRAWL,
+        {"LW_STATE": "w.duckdb", "LW_WAREHOUSE": "w.duckdb"},
+        ("LW_STATE='w.duckdb'", "not the warehouse"),
+    ),
+    Row(
         "smtp-port-too-big",
         CRAWL,
         {"LW_SMTP_PORT": "70000"},

@@ -87,7 +87,8 @@ class DetectionConfig:
 
 @dataclass(frozen=True)
 class DetectionInputs:
-    """What the rules read: ``marts.read_inputs`` loads them from the warehouse."""
+    """What the rules read: ``marts.read_inputs`` loads them from the warehouse, ``marts.read_drift``
+    the drift from the state store."""
 
     daily: pd.DataFrame
     """``day, hub, new_likeness_models`` (mart_likeness_daily)."""
@@ -98,7 +99,7 @@ class DetectionInputs:
     completeness: Completeness
     watchlist: list[WatchedPerson] = field(default_factory=list)
     drift: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(DRIFT_COLUMNS)))
-    """``DRIFT_COLUMNS`` (validation_results), drift on the scored days."""
+    """``DRIFT_COLUMNS`` (the state store's validation_results), drift on the scored days."""
 
 
 def detect(

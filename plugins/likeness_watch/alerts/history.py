@@ -1,14 +1,13 @@
-"""Adapter: the alert history in the warehouse, which makes delivery exactly-once in effect.
+"""Adapter: the alert history in the state store, which makes delivery exactly-once in effect.
 
 ``alerts`` has one row per alert id (an id is recorded once, whatever reruns or backfills do);
 ``alert_deliveries`` one row per (alert, channel) with ``pending`` → ``delivered``, or ``failed``
 (last attempt failed; retried after ``next_attempt_at``), or ``dead_letter`` (given up: the
 receiver refused the message for good, e.g. HTTP 404 ``no_service``, or ``MAX_ATTEMPTS`` attempts
 failed; never retried by itself, ``last_error`` says why), or ``suppressed`` (recorded by a
-backfill that must not notify anyone). Both are created here, not by dbt, so a
-dbt rebuild of the marts never touches them; they are written only through the published
-warehouse's writer lock, and publishing a new warehouse carries them over
-(``likeness_watch.quality.publish``).
+backfill that must not notify anyone). Both live in the state store
+(``likeness_watch.state_store``), not in the warehouse: a rebuild of the warehouse, even from
+scratch, never touches them, so an alert already recorded is never recorded or sent again.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 
 from likeness_watch.alerts.model import Alert
+from likeness_watch.state_store import create_schema
 
 PENDING, DELIVERED, FAILED, DEAD_LETTER, SUPPRESSED = (
     "pending",
@@ -29,40 +29,11 @@ PENDING, DELIVERED, FAILED, DEAD_LETTER, SUPPRESSED = (
     "dead_letter",
     "suppressed",
 )
-TABLES = ("alerts", "alert_deliveries")
 RETRY_BASE = timedelta(minutes=5)
 RETRY_CAP = timedelta(hours=6)
 MAX_ATTEMPTS = 8
 """Failed attempts before a delivery is dead-lettered: at least ~10.6 h of backoff (5 min … 6 h),
 more when alert runs are further apart; a channel that is down for good is not retried forever."""
-
-SCHEMA = """
-create table if not exists alerts (
-    alert_id varchar primary key,
-    kind varchar not null,
-    severity varchar not null,
-    hub varchar not null,
-    day date not null,
-    subject varchar not null,
-    title varchar not null,
-    observed double,
-    expected double,
-    p_value double,
-    payload varchar not null,
-    detected_at timestamp not null,
-    delivery_suppressed boolean not null
-);
-create table if not exists alert_deliveries (
-    alert_id varchar not null,
-    channel varchar not null,
-    status varchar not null,
-    attempts integer not null,
-    last_error varchar,
-    next_attempt_at timestamp,
-    delivered_at timestamp,
-    primary key (alert_id, channel)
-);
-"""
 
 
 @dataclass(frozen=True)
@@ -72,10 +43,6 @@ class Due:
     alert: Alert
     channel: str
     attempts: int
-
-
-def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(SCHEMA)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -98,7 +65,7 @@ def record(
     the same kind and subject is recorded for a day less than that many days away — the same
     target cluster found again on another day (a late partition moved its threshold day).
     """
-    ensure_tables(con)
+    create_schema(con)
     windows = dict(repeat_windows or {})
     new = []
     con.execute("begin transaction")
@@ -151,7 +118,7 @@ def _repeats(con: duckdb.DuckDBPyConnection, alert: Alert, window_days: int) -> 
 
 def due(con: duckdb.DuckDBPyConnection, channels: Iterable[str], now: datetime) -> list[Due]:
     """Undelivered, unsuppressed deliveries to configured channels whose backoff has elapsed."""
-    ensure_tables(con)
+    create_schema(con)
     names = sorted(set(channels))
     if not names:
         return []
@@ -215,8 +182,6 @@ class DeadLetters:
 def dead_letters(con: duckdb.DuckDBPyConnection) -> list[DeadLetters]:
     """Every dead letter, grouped by alert day and channel (what ``channel_failed`` alerts are
     derived from, so a crash after dead-lettering cannot lose the alert about it)."""
-    if not _recorded(con):
-        return []
     rows = con.execute(
         f"""
         select a.day, d.channel, list(a.alert_id order by a.alert_id), max(d.last_error)
@@ -228,18 +193,8 @@ def dead_letters(con: duckdb.DuckDBPyConnection) -> list[DeadLetters]:
     return [DeadLetters(day, channel, tuple(ids), error or "") for day, channel, ids, error in rows]
 
 
-def _recorded(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the history exists (readers may hold a read-only connection: no CREATE there)."""
-    found = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'main' and table_name = 'alerts'"
-    ).fetchone()
-    return bool(found and found[0])
-
-
 def alerts_between(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Alert]:
     """Recorded alerts for days ``start..end`` (what the outbox and the summary show)."""
-    if not _recorded(con):
-        return []
     rows = con.execute(
         "select payload from alerts where day between ? and ? order by day, kind, hub, subject", [start, end]
     ).fetchall()
@@ -248,7 +203,5 @@ def alerts_between(con: duckdb.DuckDBPyConnection, start: date, end: date) -> li
 
 def delivery_counts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
     """(channel, status) → number of deliveries: the health view of the delivery pipeline."""
-    if not _recorded(con):
-        return {}
     rows = con.execute("select channel, status, count(*) from alert_deliveries group by all").fetchall()
     return {(channel, status): count for channel, status, count in rows}

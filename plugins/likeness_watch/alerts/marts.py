@@ -1,4 +1,5 @@
-"""Adapter: read the frames the rules need from the DuckDB warehouse marts.
+"""Adapter: read the frames the rules need from the DuckDB warehouse marts (and the gates'
+schema drift from the state store).
 
 Only the days a run needs are read (the scored days plus the baseline window), so a daily run
 costs the same on day 10 and on day 1,000.
@@ -18,7 +19,6 @@ from likeness_watch.alerts.detect import DRIFT_COLUMNS, MODEL_COLUMNS, REUPLOAD_
 from likeness_watch.alerts.watchlist import WatchedPerson
 from likeness_watch.hubs.registry import UnknownHubError, get_hub
 from likeness_watch.quality.results_table import DRIFT_OF_LATEST_RUN
-from likeness_watch.quality.results_table import TABLE as RESULTS_TABLE
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,8 @@ def read_inputs(
     completeness: Completeness,
     watchlist: list[WatchedPerson],
 ) -> DetectionInputs:
-    """Frames for scoring days ``start..end`` with ``history_days`` of history before ``start``."""
+    """Mart frames for scoring days ``start..end`` with ``history_days`` of history before ``start``
+    (drift comes from the state store: ``read_drift``)."""
     _require(con, "mart_likeness_daily")
     model_columns = _require(con, "dim_model")
     since = start - pd.Timedelta(days=history_days)
@@ -87,7 +88,6 @@ def read_inputs(
         reuploads=_reuploads(con, start, end),
         completeness=completeness,
         watchlist=watchlist,
-        drift=_drift(con, start, end),
     )
 
 
@@ -134,10 +134,8 @@ def _reuploads(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.Dat
     return frame
 
 
-def _drift(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
-    """Schema drift the raw gates recorded for the scored days (none before the first gate ran)."""
-    if not table_columns(con, RESULTS_TABLE):
-        return pd.DataFrame(columns=list(DRIFT_COLUMNS))
+def read_drift(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    """Schema drift the raw gates recorded for the scored days (``con``: the state store)."""
     rows = con.execute(DRIFT_OF_LATEST_RUN.format(where="day between ? and ?"), [start, end]).fetchall()
     records = []
     for hub, day, observed in rows:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -27,8 +27,9 @@ from likeness_watch.alerts.routing import channels_for, parse_routes
 from likeness_watch.alerts.spikes import SpikeParams
 from likeness_watch.alerts.watchlist import load_watchlist
 from likeness_watch.settings import Settings
+from likeness_watch.state_store import StateStore
 from likeness_watch.store import ObjectStore, open_store
-from likeness_watch.warehouse.access import connect, delivery_lock, published_writer
+from likeness_watch.warehouse.access import connect
 
 log = logging.getLogger(__name__)
 
@@ -54,23 +55,21 @@ def detection_config(settings: Settings) -> DetectionConfig:
 
 
 @contextmanager
-def warehouse(settings: Settings, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Read the published warehouse, or write its alert history under the file's writer lock.
-
-    Never creates an empty warehouse by mistake.
-    """
+def warehouse(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Read the published warehouse's marts; never creates an empty warehouse by mistake."""
     path = Path(settings.warehouse)
     if not path.is_file():
         raise marts.MartsMissing(f"warehouse {path} not found: run `likeness-watch build` first")
-    if read_only:
-        con = connect(path, read_only=True)
-        try:
-            yield con
-        finally:
-            con.close()
-    else:
-        with published_writer(path) as con:
-            yield con
+    con = connect(path, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def state(settings: Settings) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """Write the alert history in the state store, under its writer lock."""
+    return StateStore.of(settings).writer()
 
 
 def days_between(start: date, end: date) -> list[date]:
@@ -82,7 +81,7 @@ def days_between(start: date, end: date) -> list[date]:
 def latest_days(settings: Settings, lookback: int) -> tuple[date, date] | None:
     """The last ``lookback`` days of the marts: a scheduled run rescoring them catches partitions
     released from quarantine late (already-recorded alerts are not resent)."""
-    with warehouse(settings, read_only=True) as con:
+    with warehouse(settings) as con:
         last = marts.latest_day(con)
     return None if last is None else (last - timedelta(days=lookback - 1), last)
 
@@ -96,8 +95,10 @@ def detect_alerts(
     parse_routes(settings.alert_routes)
     watchlist = load_watchlist(Path(settings.watchlist), required="watchlist" in settings.model_fields_set)
     completeness = read_completeness(store or open_store(settings.store))
-    with warehouse(settings, read_only=True) as con:
+    with warehouse(settings) as con:
         inputs = marts.read_inputs(con, start, end, config.history_days, completeness, watchlist)
+    with StateStore.of(settings).reader() as con:
+        inputs = replace(inputs, drift=marts.read_drift(con, start, end))
     return detect(inputs, days_between(start, end), config)
 
 
@@ -111,7 +112,7 @@ def record_alerts(
     """
     routes = parse_routes(settings.alert_routes)
     repeat_windows = {TARGET_CLUSTER: detection_config(settings).cluster_window_days}
-    with warehouse(settings) as con:
+    with state(settings) as con:
         return history.record(
             con,
             alerts,
@@ -124,14 +125,15 @@ def record_alerts(
 
 def write_outbox_for(settings: Settings, start: date, end: date) -> list[Path]:
     """Write the recorded alerts of ``start..end`` to the always-on file channel."""
-    with warehouse(settings, read_only=True) as con:
+    with StateStore.of(settings).reader() as con:
         alerts = history.alerts_between(con, start, end)
     return write_outbox(Path(settings.outbox), alerts)
 
 
 def deliver(channels: dict[str, Channel], settings: Settings, now: datetime) -> DeliveryReport:
     """Send every due delivery (new ones and earlier failures whose backoff elapsed), one
-    sending process at a time; the history is written under the writer lock between sends.
+    sending process at a time; the history is written under the state store's writer lock
+    between sends.
 
     Dead letters then raise ``channel_failed`` alerts (derived from the history, so none is lost
     to a crash in between): recorded once, written to the outbox and sent at once on the other
@@ -143,10 +145,10 @@ def deliver(channels: dict[str, Channel], settings: Settings, now: datetime) -> 
         return [name for name in channels_for(alert, routes, sorted(channels)) if name != alert.subject]
 
     report = DeliveryReport()
-    with delivery_lock(Path(settings.warehouse)):
+    with StateStore.of(settings).delivery_lock():
         while True:
-            report.add(deliver_due(lambda: warehouse(settings), channels, now))
-            with warehouse(settings) as con:
+            report.add(deliver_due(lambda: state(settings), channels, now))
+            with state(settings) as con:
                 raised = history.record(con, channel_failed_alerts(history.dead_letters(con)), others, now)
             if not raised:
                 return report

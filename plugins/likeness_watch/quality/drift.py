@@ -22,7 +22,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -31,6 +30,7 @@ from likeness_watch.quality.frames import RECORD, resolve
 from likeness_watch.quality.results_table import previous_drift
 from likeness_watch.quality.suites import SuiteError, SuiteSpec
 from likeness_watch.quality.summary import DRIFT, Outcome
+from likeness_watch.state_store import StateStore
 
 ABSENT, NEW, RENAMED = "absent", "new", "renamed"
 FRAME_COLUMNS = ("field", "known", "optional", "present", "of", "drift")
@@ -232,11 +232,11 @@ class DriftHistory:
     """Since when each field drifts: the latest earlier gated day's drift, from this gate run's own
     partitions (a backfill validates days in order before storing) or else ``validation_results``."""
 
-    warehouse: Path
+    state: StateStore
     judged: dict[str, list[tuple[date, list[Drift]]]] = field(default_factory=dict)
 
     def since(self, suite: str, hub: str, day: date) -> dict[tuple[str, str], date]:
-        stored_day, stored = previous_drift(self.warehouse, suite, hub, day)
+        stored_day, stored = previous_drift(self.state, suite, hub, day)
         earlier = [(judged, drifts) for judged, drifts in self.judged.get(hub, []) if judged < day]
         if stored_day is not None:
             earlier.append((stored_day, [Drift.from_json(item) for item in stored]))

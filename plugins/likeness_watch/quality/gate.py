@@ -1,6 +1,6 @@
 """Gate runs, whatever the layer: validate batches with GX, then store what was found.
 
-Outcomes go to the warehouse table ``validation_results`` and, with GX's own results, to Data
+Outcomes go to the state store's table ``validation_results`` and, with GX's own results, to Data
 Docs in the object store. Checks that cannot be GX expectations because there is no frame to give
 GX (a table that is missing, a part file that does not decode) become failed critical outcomes
 too, so they block and are reported the same way.
@@ -20,6 +20,7 @@ from likeness_watch.quality.outcomes import short, to_outcome
 from likeness_watch.quality.results_table import write_results
 from likeness_watch.quality.summary import BLOCKING, Outcome, ValidationSummary
 from likeness_watch.settings import Settings
+from likeness_watch.state_store import StateStore
 from likeness_watch.store import ObjectStore
 
 
@@ -73,9 +74,9 @@ def run_gate(
 
 
 def record(session: GxSession, runs: Iterable[GateRun], settings: Settings, store: ObjectStore) -> None:
-    """Store outcomes in the warehouse, then rebuild Data Docs in the store once for all runs."""
+    """Store outcomes in the state store, then rebuild Data Docs in the object store once for all runs."""
     runs = list(runs)
-    write_results(settings.warehouse, *(run.summary for run in runs))
+    write_results(StateStore.of(settings), *(run.summary for run in runs))
     for run in runs:
         save_results(store, run.summary.run_id, run.results)
     docs_url = publish_data_docs(session, store)

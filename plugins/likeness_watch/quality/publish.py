@@ -7,11 +7,13 @@
 3. ``validate_warehouse(settings, layer, day, candidate=True)`` validates it (staging, then marts)
    and stamps the file's state as passed; ``publish_candidate`` refuses a candidate whose stamps
    do not match it (a gate failed or was skipped, or the file changed since);
-4. ``publish_candidate`` carries over the tables our code (not dbt) writes into the published
-   file — the gates' ``validation_results`` and the alert history, which changed since step 1 —
-   then renames the candidate over it (readers see the old file or the new one). Steps 1 and 4
-   hold the published file's writer lock, as every writer of those tables does, so no write can
-   land in a file that is being replaced.
+4. ``publish_candidate`` checkpoints the candidate and renames it over the published file (readers
+   see the old file or the new one), under the published file's writer lock, which step 1 and
+   in-place builds hold too. Nothing is carried across: the gates' results and the alert history
+   live in the state store (``likeness_watch.state_store``), never in the warehouse, so a
+   publish neither waits for an alert run nor can lose what it records. (A candidate copied from
+   a warehouse of an earlier version sheds that version's copies of them, once the state store
+   has migrated them.)
 When a gate fails, step 4 does not happen: the candidate stays for inspection (``likeness-watch
 validate --layer marts --candidate``) and the next ``prepare_candidate`` replaces it.
 """
@@ -22,18 +24,13 @@ import os
 import shutil
 from pathlib import Path
 
-import duckdb
-
-from likeness_watch.alerts import history
-from likeness_watch.quality import results_table
 from likeness_watch.quality.summary import QualityGateError
 from likeness_watch.quality.warehouse import passed_stamp, require_passed
 from likeness_watch.settings import Settings
+from likeness_watch.state_store import TABLES as STATE_TABLES
+from likeness_watch.state_store import StateStore
 from likeness_watch.warehouse.access import connect, writer_lock
 from likeness_watch.warehouse.paths import candidate_path
-
-OPERATIONS_TABLES = (results_table.TABLE, *history.TABLES)
-"""Written by the gates and alert runs into the published file: its copy is the truth."""
 
 
 def _wal(path: Path) -> Path:
@@ -82,42 +79,19 @@ def publish_candidate(settings: Settings) -> Path:
     if not candidate.exists():
         raise QualityGateError(f"no candidate warehouse at {candidate}: build one first")
     require_passed(candidate)
+    con = connect(candidate)
+    try:
+        present = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+        leftovers = [table for table in STATE_TABLES if table in present]
+        if leftovers:  # copied from a warehouse of an earlier version: hand its history over first
+            StateStore.of(settings).ensure()
+        for table in leftovers:
+            con.execute(f"drop table main.{table}")
+        con.execute("checkpoint")
+    finally:
+        con.close()
     with writer_lock(published):
-        con = connect(candidate)
-        try:
-            results_table.ensure_table(con)
-            history.ensure_tables(con)
-            if published.exists():
-                _carry_over(con, published)
-            con.execute("checkpoint")
-        finally:
-            con.close()
         _wal(published).unlink(missing_ok=True)
         os.replace(candidate, published)
     passed_stamp(candidate).unlink(missing_ok=True)
     return published
-
-
-def _carry_over(con: duckdb.DuckDBPyConnection, published: Path) -> None:
-    """Replace the candidate's operations tables with the published file's (by column name)."""
-    quoted = str(published.resolve()).replace("'", "''")
-    con.execute(f"attach '{quoted}' as published (read_only)")
-    try:
-        present = {
-            name
-            for (name,) in con.execute(
-                "select table_name from duckdb_tables() where database_name = 'published'"
-            ).fetchall()
-        }
-        con.execute("begin transaction")
-        try:
-            for table in OPERATIONS_TABLES:
-                if table in present:
-                    con.execute(f"delete from {table}")  # noqa: S608
-                    con.execute(f"insert into {table} by name select * from published.main.{table}")  # noqa: S608
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-    finally:
-        con.execute("detach published")

@@ -40,6 +40,7 @@ from likeness_watch.raw import Manifest, iter_envelopes, read_manifest
 from likeness_watch.raw.manifest import COMMITTED, QUARANTINED
 from likeness_watch.redaction import redact
 from likeness_watch.settings import Settings
+from likeness_watch.state_store import StateStore
 from likeness_watch.store import ObjectStore
 
 UNDECODABLE = (EOFError, gzip.BadGzipFile, zlib.error, json.JSONDecodeError, UnicodeDecodeError)
@@ -130,7 +131,7 @@ def validate_partitions(
     runs: list[GateRun] = []
     try:
         session = GxSession(load_suites(settings.expectations))  # every suite gets a Data Docs page
-        history = DriftHistory(settings.warehouse)
+        history = DriftHistory(StateStore.of(settings))
         for manifest in manifests:
             run = _validate(session, settings, store, manifest, history)
             _apply_verdict(store, manifest, run.summary, release)

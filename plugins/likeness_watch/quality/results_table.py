@@ -1,49 +1,23 @@
-"""The ``validation_results`` table in the DuckDB warehouse: one row per expectation per gate run.
+"""The ``validation_results`` table in the state store: one row per expectation per gate run.
 
-Created here (not a dbt model): gates run before the first build and must never depend on it.
-Written through the published warehouse's writer (``likeness_watch.warehouse.access``): the
-per-hub raw gates may run at the same time, and a publish may be swapping the file.
+Not a dbt model and not in the warehouse (``likeness_watch.state_store``): gates run before the
+first build, and their history must survive every publish and a rebuild from scratch. Written
+under the state store's writer lock: the per-hub raw gates may run at the same time.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from likeness_watch.quality.summary import DRIFT, ValidationSummary
-from likeness_watch.warehouse.access import published_writer
+from likeness_watch.state_store import StateStore
 
 TABLE = "validation_results"
-DDL = f"""
-create table if not exists {TABLE} (
-    run_id varchar not null,
-    run_at timestamp not null,
-    layer varchar not null,
-    suite varchar not null,
-    hub varchar,
-    day date,
-    expectation varchar not null,
-    success boolean not null,
-    observed_value varchar,
-    severity varchar not null
-)
-"""
-COMMENT = (
-    f"comment on table {TABLE} is 'One row per expectation per quality-gate run (run_at in UTC; "
-    "observed_value is JSON). Written by likeness_watch.quality, not by dbt.'"
-)
 
 
-def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(DDL)
-    con.execute(COMMENT)
-
-
-def write_results(warehouse: Path, *summaries: ValidationSummary) -> int:
+def write_results(state: StateStore, *summaries: ValidationSummary) -> int:
     """Append the summaries' outcomes in one transaction; returns the number of rows written."""
     rows = [
         (
@@ -61,8 +35,7 @@ def write_results(warehouse: Path, *summaries: ValidationSummary) -> int:
         for summary in summaries
         for outcome in summary.outcomes
     ]
-    with published_writer(warehouse) as con:
-        ensure_table(con)
+    with state.writer() as con:
         if rows:
             con.executemany(f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)  # noqa: S608
     return len(rows)
@@ -85,12 +58,11 @@ order by v.hub, v.day, v.expectation
 
 
 def previous_drift(
-    warehouse: Path, suite: str, hub: str, day: date
+    state: StateStore, suite: str, hub: str, day: date
 ) -> tuple[date | None, list[dict[str, Any]]]:
     """The latest day before ``day`` that ``suite`` (a fields suite) judged for ``hub``, and the drift
     its latest run found there (``Drift.to_json`` dicts)."""
-    with published_writer(warehouse) as con:
-        ensure_table(con)
+    with state.reader() as con:
         row = con.execute(
             f"select max(day) from {TABLE} where layer = 'raw' and suite = ? and hub = ? and day < ?",  # noqa: S608
             [suite, hub, day],

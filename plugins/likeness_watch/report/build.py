@@ -20,7 +20,7 @@ from likeness_watch.report.csv_safe import csv_bytes
 from likeness_watch.report.headline import Headline, measure_headline
 from likeness_watch.report.render import render_html, table_view
 from likeness_watch.report.study import PolicyDate, Study, load_study
-from likeness_watch.report.warehouse import ReportData, load_report_data
+from likeness_watch.report.warehouse import ReportData, load_settings_data
 from likeness_watch.settings import Settings
 from likeness_watch.store.local import LocalStore
 
@@ -241,6 +241,6 @@ def save_report(report: Report, out_dir: Path) -> Path:
 def write_report(
     settings: Settings, out_dir: Path, start: date | None = None, end: date | None = None
 ) -> Path:
-    """Read the warehouse at ``settings.warehouse`` and write the report; returns the index.html path."""
-    data = load_report_data(settings.warehouse, start, end)
+    """Read ``settings``' warehouse and state store and write the report; returns the index.html path."""
+    data = load_settings_data(settings, start, end)
     return save_report(build_report(data, load_study()), Path(out_dir))

@@ -43,13 +43,13 @@ def report(
     """
     from likeness_watch.report.build import build_report, save_report
     from likeness_watch.report.study import load_study
-    from likeness_watch.report.warehouse import ReportError, load_report_data
+    from likeness_watch.report.warehouse import ReportError, load_settings_data
 
     settings = Settings()
     if warehouse is not None:
         settings = settings.model_copy(update={"warehouse": warehouse})
     try:
-        data = load_report_data(settings.warehouse, _day(start), _day(end))
+        data = load_settings_data(settings, _day(start), _day(end))
         built = build_report(data, load_study())
         index = save_report(built, out_dir or settings.report_dir)
     except ReportError as exc:

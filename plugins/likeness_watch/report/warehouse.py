@@ -1,4 +1,5 @@
-"""Read what the report needs from the DuckDB warehouse: read-only, and tolerant of missing pieces.
+"""Read what the report needs from the DuckDB warehouse (and the alerts and validation results from
+the state store): read-only, and tolerant of missing pieces.
 
 The marts are built by other parts of the platform and grow over time (versions, prominence,
 base-model family, alert and validation tables arrive later). The report must still render with
@@ -15,6 +16,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from likeness_watch.settings import Settings
+from likeness_watch.state_store import StateStore
 from likeness_watch.warehouse.access import connect
 
 
@@ -215,16 +218,17 @@ def _default_end(con: duckdb.DuckDBPyConnection, columns: dict[str, set[str]]) -
     return last[0]
 
 
-def load_report_data(warehouse: Path, start: date | None = None, end: date | None = None) -> ReportData:
-    """Read the period's likeness models, daily marts, re-uploads, alerts and validation results."""
+def load_report_data(
+    warehouse: Path, start: date | None = None, end: date | None = None, state: Path | None = None
+) -> ReportData:
+    """Read the period's likeness models, daily marts and re-uploads from the warehouse, and its
+    alerts and validation results from the state store ``state`` (``likeness_watch.state_store``;
+    without one they are not available)."""
     if start is not None and end is not None and start > end:
         raise ReportError(f"--from {start} is after --to {end}")
     if not Path(warehouse).is_file():
         raise ReportError(f"warehouse not found at {warehouse}: run `likeness-watch build` first")
-    try:
-        con = connect(Path(warehouse), read_only=True)  # waits while an alert run writes
-    except duckdb.Error as exc:
-        raise ReportError(f"cannot open warehouse {warehouse}: {str(exc).splitlines()[0]}") from exc
+    con = _open(Path(warehouse), "warehouse")
     try:
         columns = _columns(con)
         if not set(MODELS.required) <= columns.get(MODELS.name, set()):
@@ -243,10 +247,6 @@ def load_report_data(warehouse: Path, start: date | None = None, end: date | Non
             reuploads=_between(
                 _to_dates(_select(con, REUPLOADS, columns, unavailable)), "appeared_on", start, end
             ),
-            alerts=_between(_to_dates(_select(con, ALERTS, columns, unavailable)), "day", start, end),
-            validation=_validations_for(
-                _to_dates(_select(con, VALIDATION, columns, unavailable)), start, end
-            ),
             poi_flagged=_poi_flagged(con, columns, unavailable, start, end),
             unavailable=unavailable,
             first_crawl_day=_first_crawl_day(con, columns),
@@ -255,4 +255,42 @@ def load_report_data(warehouse: Path, start: date | None = None, end: date | Non
         raise ReportError(f"cannot read warehouse {warehouse}: {str(exc).splitlines()[0]}") from exc
     finally:
         con.close()
+    alerts, validation = _operations(state, unavailable)
+    data.alerts = _between(alerts, "day", start, end)
+    data.validation = _validations_for(validation, start, end)
     return data
+
+
+def load_settings_data(settings: Settings, start: date | None = None, end: date | None = None) -> ReportData:
+    """``load_report_data`` for ``settings``' warehouse and state store. The report may be the
+    first to run after an upgrade: the store is migrated first when it has to be."""
+    if Path(settings.warehouse).is_file():
+        StateStore.of(settings).ensure()
+    return load_report_data(settings.warehouse, start, end, Path(settings.state))
+
+
+def _open(path: Path, what: str) -> duckdb.DuckDBPyConnection:
+    try:
+        return connect(path, read_only=True)  # waits while another process writes
+    except duckdb.Error as exc:
+        raise ReportError(f"cannot open {what} {path}: {str(exc).splitlines()[0]}") from exc
+
+
+def _operations(
+    state: Path | None, unavailable: list[str]
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The recorded alerts and validation results, from the state store."""
+    if state is None or not state.is_file():
+        unavailable.extend(f"table {spec.name}" for spec in (ALERTS, VALIDATION))
+        return None, None
+    con = _open(state, "state store")
+    try:
+        columns = _columns(con)
+        return (
+            _to_dates(_select(con, ALERTS, columns, unavailable)),
+            _to_dates(_select(con, VALIDATION, columns, unavailable)),
+        )
+    except duckdb.Error as exc:
+        raise ReportError(f"cannot read state store {state}: {str(exc).splitlines()[0]}") from exc
+    finally:
+        con.close()

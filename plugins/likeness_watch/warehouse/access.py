@@ -1,19 +1,16 @@
-"""Opening the warehouse file from several processes, and writing the published one safely.
+"""Opening DuckDB files from several processes, and taking turns to write them.
 
-DuckDB lets one process write a file, or several read it: opening is retried while another
-process (a build, a gate, an alert run, the report) holds it.
+DuckDB lets one process write a file, or several read it: opening (and attaching) is retried
+while another process (a build, a gate, an alert run, the report) holds it.
 
-Publishing swaps a new warehouse file in with ``os.replace``. The quality gates' results and
-the alert history are written into the published file by our code, not by dbt; a write that
-interleaved with the swap would land in the replaced file and be lost (an alert recorded, then
-delivered, twice). So every writer of the published file holds its writer lock (a lock file
-beside it, across processes), and the swap carries those tables over while holding it too.
+Two files are shared: the published warehouse, which publishing swaps with ``os.replace``, and
+the state store (``likeness_watch.state_store``), which is written in place by the gates and the
+alert runs. Each has a writer lock (a lock file beside it, across processes): writers queue on it
+instead of racing for DuckDB's lock, and no write can land in a warehouse file being replaced.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -30,39 +27,30 @@ def _locked(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
 
 
-@retry(
+_waiting = retry(
     retry=retry_if_exception(_locked),
     stop=stop_after_delay(OPEN_WAIT_S),
     wait=wait_exponential_jitter(multiplier=0.2, max=5),
     reraise=True,
 )
+
+
+@_waiting
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open a warehouse file, waiting while another process holds it."""
+    """Open a DuckDB file, waiting while another process holds it."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     return duckdb.connect(str(path), read_only=read_only)
 
 
-def writer_lock(warehouse: Path) -> FileLock:
-    """The published warehouse's writer lock (not re-entrant: take it once per process)."""
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    return FileLock(f"{warehouse}.lock", timeout=WRITER_WAIT_S)
+@_waiting
+def attach_read_only(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> None:
+    """Attach another DuckDB file to ``con`` read-only, waiting while another process writes it."""
+    quoted = str(path.resolve()).replace("'", "''")
+    con.execute(f"attach '{quoted}' as {alias} (read_only)")
 
 
-def delivery_lock(warehouse: Path) -> FileLock:
-    """Held by the one process sending alerts. Sending happens outside the writer lock (a slow
-    receiver must not keep the report and the gates out of the file), so this lock is what keeps
-    two alert runs from sending the same due delivery."""
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    return FileLock(f"{warehouse}.deliver.lock", timeout=WRITER_WAIT_S)
-
-
-@contextmanager
-def published_writer(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A write connection to the published warehouse, holding its writer lock throughout."""
-    with writer_lock(warehouse):
-        con = connect(warehouse)
-        try:
-            yield con
-        finally:
-            con.close()
+def writer_lock(path: Path) -> FileLock:
+    """A DuckDB file's writer lock (not re-entrant: take it once per process)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(f"{path}.lock", timeout=WRITER_WAIT_S)

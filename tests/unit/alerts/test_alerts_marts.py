@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,18 +18,14 @@ from likeness_watch.alerts.marts import MartsMissing, read_inputs
 from likeness_watch.alerts.run import latest_days, run_alerts_range
 from likeness_watch.alerts.run import warehouse as open_warehouse
 from likeness_watch.settings import Settings
+from likeness_watch.state_store import StateStore
 
 START, DAY = date(2025, 4, 1), date(2025, 5, 10)
 EVE = DAY - timedelta(days=1)
 ALL_DAYS = [START + timedelta(days=i) for i in range((DAY - START).days + 1)]
 
 
-@pytest.fixture
-def warehouse(settings: Settings, make_warehouse, lake, tmp_path: Path) -> Settings:
-    for hub in ("civitai", "huggingface"):
-        lake.commit(hub, ALL_DAYS)
-    lake.quarantine("huggingface", EVE, reason="schema drift: 41 items without id")
-    Path(settings.watchlist).write_text("name,aliases\nZoë Álvarez,\n")
+def build_marts(make_warehouse: Callable[..., Path]) -> None:
     make_warehouse(
         {hub: dict.fromkeys(ALL_DAYS, 1) for hub in ("civitai", "huggingface")},
         models=[
@@ -42,6 +39,15 @@ def warehouse(settings: Settings, make_warehouse, lake, tmp_path: Path) -> Setti
              "seen_on": DAY, "first_hub": "civitai", "first_model_id": "77", "after_takedown": True},
         ],
     )  # fmt: skip
+
+
+@pytest.fixture
+def warehouse(settings: Settings, make_warehouse, lake, tmp_path: Path) -> Settings:
+    for hub in ("civitai", "huggingface"):
+        lake.commit(hub, ALL_DAYS)
+    lake.quarantine("huggingface", EVE, reason="schema drift: 41 items without id")
+    Path(settings.watchlist).write_text("name,aliases\nZoë Álvarez,\n")
+    build_marts(make_warehouse)
     return settings
 
 
@@ -77,10 +83,34 @@ def test_run_finds_watchlist_evasion_and_missing_data_and_records_once(warehouse
 
     again = run_alerts_range(warehouse, EVE, DAY)
     assert again.new == [] and [a.alert_id for a in again.alerts] == [a.alert_id for a in run.alerts]
-    con = duckdb.connect(str(warehouse.warehouse), read_only=True)
-    assert con.execute("select count(*) from alerts").fetchone() == (3,)
-    assert history.delivery_counts(con) == {}  # no channel configured: outbox only
-    con.close()
+    with StateStore.of(warehouse).reader() as con:
+        assert con.execute("select count(*) from alerts").fetchone() == (3,)
+        assert history.delivery_counts(con) == {}  # no channel configured: outbox only
+
+
+def test_a_full_rebuild_of_the_warehouse_records_and_sends_nothing_again(warehouse: Settings, make_warehouse):
+    """The history lives in the state store: deleting the warehouse and building it again from
+    the raw layer must not make an alerted day new again."""
+    sent: list[str] = []
+
+    class Receiver:
+        name = "slack"
+
+        def send(self, alert, now) -> None:
+            sent.append(alert.alert_id)
+
+    first = run_alerts_range(warehouse, EVE, DAY, channels={"slack": Receiver()})
+    assert len(first.new) == 3 and len(sent) == 3
+    outbox = sorted(Path(warehouse.outbox).iterdir())
+    Path(warehouse.warehouse).unlink()  # a rebuild from scratch: the same marts in a new file
+    build_marts(make_warehouse)
+    again = run_alerts_range(warehouse, EVE, DAY, channels={"slack": Receiver()})
+    assert {a.alert_id for a in again.alerts} == {a.alert_id for a in first.alerts}
+    assert again.new == [] and again.delivery.delivered == {} and len(sent) == 3
+    assert sorted(Path(warehouse.outbox).iterdir()) == outbox
+    with StateStore.of(warehouse).reader() as con:
+        assert con.execute("select count(*) from alerts").fetchone() == (3,)
+        assert history.delivery_counts(con) == {("slack", "delivered"): 3}
 
 
 def test_dry_run_touches_nothing(warehouse: Settings):
@@ -129,7 +159,7 @@ def test_a_late_partition_does_not_announce_a_campaign_again(settings: Settings,
 
 def test_readers_can_open_the_warehouse_while_a_receiver_is_slow(warehouse: Settings):
     """A delivery waiting on a receiver holds no connection: the report, triggered by the same
-    marts update, opens the file meanwhile instead of timing out."""
+    marts update, opens the warehouse and the state store meanwhile instead of timing out."""
     peek = "import duckdb, sys; duckdb.connect(sys.argv[1], read_only=True).close()"
     opened_during_send: list[int] = []
 
@@ -137,12 +167,13 @@ def test_readers_can_open_the_warehouse_while_a_receiver_is_slow(warehouse: Sett
         name = "slack"
 
         def send(self, alert, now) -> None:
-            opened_during_send.append(
-                subprocess.run([sys.executable, "-c", peek, str(warehouse.warehouse)], timeout=60).returncode
-            )
+            for path in (warehouse.warehouse, warehouse.state):
+                opened_during_send.append(
+                    subprocess.run([sys.executable, "-c", peek, str(path)], timeout=60).returncode
+                )
 
     run = run_alerts_range(warehouse, EVE, DAY, channels={"slack": SlowReceiver()})
     assert run.delivery.delivered == {"slack": len(run.new)} and len(run.new) == 3
-    assert opened_during_send == [0, 0, 0]
-    with open_warehouse(warehouse, read_only=True) as con:
+    assert opened_during_send == [0] * 6
+    with StateStore.of(warehouse).reader() as con:
         assert history.delivery_counts(con) == {("slack", "delivered"): 3}

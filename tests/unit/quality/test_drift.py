@@ -98,7 +98,7 @@ def test_a_field_outside_the_compared_objects_is_a_suite_error(settings):
 
 
 def drift_rows(settings):
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.state), read_only=True)
     rows = con.execute(
         "select day, expectation, success, observed_value from validation_results "
         "where severity = 'drift' order by day, expectation"

@@ -1,4 +1,5 @@
-"""The validation_results table: created on first use, appended per run, JSON observations."""
+"""The validation_results table in the state store: created on first use, appended per run, JSON
+observations."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import duckdb
 
 from likeness_watch.quality.results_table import write_results
 from likeness_watch.quality.summary import Outcome, ValidationSummary
+from likeness_watch.state_store import StateStore
 
 
 def summary(run_id):
@@ -41,11 +43,16 @@ def summary(run_id):
     )
 
 
+def state_store(tmp_path):
+    return StateStore(tmp_path / "data" / "state.duckdb", tmp_path / "data" / "warehouse.duckdb")
+
+
 def test_rows_are_appended_with_the_documented_columns(tmp_path):
-    warehouse = tmp_path / "data" / "warehouse.duckdb"
-    assert write_results(warehouse, summary("r1")) == 2
-    assert write_results(warehouse, summary("r2"), summary("r3")) == 4
-    con = duckdb.connect(str(warehouse), read_only=True)
+    state = state_store(tmp_path)
+    assert write_results(state, summary("r1")) == 2
+    assert write_results(state, summary("r2"), summary("r3")) == 4
+    assert not state.warehouse.exists()  # gates write no warehouse
+    con = duckdb.connect(str(state.path), read_only=True)
     columns = [row[0] for row in con.execute("describe validation_results").fetchall()]
     assert columns == [
         "run_id",
@@ -72,14 +79,15 @@ def test_rows_are_appended_with_the_documented_columns(tmp_path):
 
 def test_writing_waits_while_another_process_holds_the_file(tmp_path):
     """Per-hub raw gates run in parallel; DuckDB lets one process write a file, so a writer waits its turn."""
-    warehouse = tmp_path / "warehouse.duckdb"
+    state = state_store(tmp_path)
+    state.path.parent.mkdir()
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
             "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('locked', flush=True); "
             "time.sleep(1.5)",
-            str(warehouse),
+            str(state.path),
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -87,7 +95,7 @@ def test_writing_waits_while_another_process_holds_the_file(tmp_path):
     try:
         assert holder.stdout.readline().strip() == "locked"
         started = time.monotonic()
-        assert write_results(warehouse, summary("r4")) == 2
+        assert write_results(state, summary("r4")) == 2
         assert time.monotonic() - started > 0.3
     finally:
         holder.wait(timeout=30)

@@ -9,7 +9,7 @@ import pytest
 from likeness_watch.report.build import Report, build_report
 from likeness_watch.report.study import load_study
 from likeness_watch.report.warehouse import ReportData, load_report_data
-from tests.unit.report.fixture_warehouse import build_fixture_warehouse
+from tests.unit.report.fixture_warehouse import build_fixture_warehouse, fixture_state
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +25,7 @@ def minimal_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def full_data(full_warehouse: Path) -> ReportData:
-    return load_report_data(full_warehouse)
+    return load_report_data(full_warehouse, state=fixture_state(full_warehouse))
 
 
 @pytest.fixture(scope="session")

@@ -349,8 +349,14 @@ def validation_results() -> pd.DataFrame:
     )
 
 
+def fixture_state(warehouse: Path) -> Path:
+    """The state store written beside a fixture warehouse (alerts and validation results)."""
+    return warehouse.with_name(warehouse.stem + ".state.duckdb")
+
+
 def build_fixture_warehouse(path: Path, *, full: bool = True) -> Path:
-    """Write the warehouse (``full=False``: the contract's core marts and columns only)."""
+    """Write the warehouse (``full=False``: the contract's core marts and columns only) and, when
+    ``full``, its state store (``fixture_state``)."""
     models = dim_model(full)
     tables = {
         "dim_model": models,
@@ -358,15 +364,15 @@ def build_fixture_warehouse(path: Path, *, full: bool = True) -> Path:
         "mart_targets": mart_targets(models),
     }
     if full:
-        tables |= {
-            "fct_likeness_versions": fct_likeness_versions(),
-            "mart_reuploads": mart_reuploads(),
-            "alerts": alerts(),
-            "validation_results": validation_results(),
-        }
+        tables |= {"fct_likeness_versions": fct_likeness_versions(), "mart_reuploads": mart_reuploads()}
+        _write(fixture_state(path), {"alerts": alerts(), "validation_results": validation_results()})
+    _write(path, tables)
+    return path
+
+
+def _write(path: Path, tables: dict[str, pd.DataFrame]) -> None:
     with duckdb.connect(str(path)) as con:
         for name, frame in tables.items():
             con.register("frame", frame)
             con.execute(f"create or replace table {name} as select * from frame")
             con.unregister("frame")
-    return path

@@ -4,7 +4,7 @@ import duckdb
 import pytest
 
 from likeness_watch.report.warehouse import ReportError, load_report_data
-from tests.unit.report.fixture_warehouse import LAST_DAY, LIKENESS
+from tests.unit.report.fixture_warehouse import LAST_DAY, LIKENESS, fixture_state
 
 
 def test_full_warehouse_loads_only_likeness_models_and_defaults_to_the_last_day(full_data):
@@ -28,7 +28,9 @@ def test_minimal_warehouse_degrades_to_not_available_instead_of_failing(minimal_
 
 
 def test_period_limits_models_by_publication_and_daily_rows_by_day(full_warehouse):
-    data = load_report_data(full_warehouse, date(2025, 5, 1), date(2025, 5, 31))
+    data = load_report_data(
+        full_warehouse, date(2025, 5, 1), date(2025, 5, 31), fixture_state(full_warehouse)
+    )
     assert data.models["first_seen"].between(date(2025, 5, 1), date(2025, 5, 31)).all()
     assert len(data.models) == 16  # every other day from 2025-05-01 to 2025-05-31
     assert data.daily["day"].min() == date(2025, 5, 1) and data.daily["day"].max() == date(2025, 5, 31)
@@ -60,11 +62,10 @@ def test_warehouse_without_dim_model_asks_for_a_build(tmp_path):
 
 
 def test_table_lacking_a_required_column_is_reported_as_unusable(tmp_path, minimal_warehouse):
-    path = tmp_path / "copy.duckdb"
-    path.write_bytes(minimal_warehouse.read_bytes())
-    with duckdb.connect(str(path)) as con:
+    state = tmp_path / "state.duckdb"
+    with duckdb.connect(str(state)) as con:
         con.execute("create table alerts (alert_id varchar, kind varchar)")
-    data = load_report_data(path)
+    data = load_report_data(minimal_warehouse, state=state)
     assert data.alerts is None
     assert "table alerts (lacks day)" in data.unavailable
 
@@ -72,3 +73,16 @@ def test_table_lacking_a_required_column_is_reported_as_unusable(tmp_path, minim
 def test_reads_a_warehouse_another_process_holds_open_read_only(full_warehouse):
     with duckdb.connect(str(full_warehouse), read_only=True):
         assert len(load_report_data(full_warehouse).models) == LIKENESS
+
+
+def test_alerts_and_validation_results_are_read_from_the_state_store_not_the_warehouse(
+    tmp_path, full_warehouse
+):
+    """A warehouse of an earlier version may still hold stale copies: they are not what is shown."""
+    path = tmp_path / "copy.duckdb"
+    path.write_bytes(full_warehouse.read_bytes())
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table alerts as select 'stale' as alert_id, 'spike' as kind, current_date as day")
+    data = load_report_data(path, state=fixture_state(full_warehouse))
+    assert "stale" not in set(data.alerts["alert_id"]) and len(data.validation)
+    assert load_report_data(path).alerts is None  # without a state store: not available
