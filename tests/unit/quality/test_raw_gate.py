@@ -31,7 +31,7 @@ def test_healthy_partition_passes_and_results_are_stored(settings, store, raw):
     summary = validate_raw(settings, store, "civitai", raw.day)
     assert summary.success and not summary.warnings
     assert read_manifest(store, "civitai", raw.day).status == "committed"
-    con = duckdb.connect(str(settings.state), read_only=True)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
     stored = con.execute(
         "select count(*), bool_and(success), any_value(layer), any_value(hub), any_value(day) "
         "from validation_results where run_id = ?",
@@ -151,10 +151,14 @@ def test_a_typo_in_an_expectation_type_blocks_instead_of_dropping_the_check(sett
 @pytest.mark.parametrize(
     ("old", "new", "error"),
     [
-        ("kwargs: {column: is_likeness}", "kwargs: {colum: is_likeness}", "SuiteError"),
         (
-            "type: expect_column_values_to_not_be_null",
-            "type: expect_column_values_to_not_be_nul",
+            "kwargs: {column: downloads, min_value: 0}",
+            "kwargs: {colum: downloads, min_value: 0}",
+            "SuiteError",
+        ),
+        (
+            "type: expect_column_values_to_be_between",
+            "type: expect_column_values_to_be_betwen",
             "SuiteError",
         ),
     ],
@@ -214,7 +218,11 @@ def test_a_gate_error_keeps_a_data_quarantine_as_it_was(settings, store, raw, tm
     manifest = raw.write_partition(store, "huggingface", [raw.hf_envelope("a/b")])
     quarantine_partition(store, manifest, ["expect_x"], "reviewed by hand")
     broken, _, _ = broken_suites(
-        settings, tmp_path, "marts/dim_model.yml", "kwargs: {column: is_likeness}", "kwargs: {colum: x}"
+        settings,
+        tmp_path,
+        "marts/dim_model.yml",
+        "kwargs: {column: downloads, min_value: 0}",
+        "kwargs: {colum: x}",
     )
     with pytest.raises(SuiteError):
         validate_raw(broken, store, "huggingface", raw.day)
