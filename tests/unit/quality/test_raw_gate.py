@@ -31,7 +31,7 @@ def test_healthy_partition_passes_and_results_are_stored(settings, store, raw):
     summary = validate_raw(settings, store, "civitai", raw.day)
     assert summary.success and not summary.warnings
     assert read_manifest(store, "civitai", raw.day).status == "committed"
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.state), read_only=True)
     stored = con.execute(
         "select count(*), bool_and(success), any_value(layer), any_value(hub), any_value(day) "
         "from validation_results where run_id = ?",
