@@ -181,14 +181,27 @@ def alerts_table(alerts: pd.DataFrame | None) -> pd.DataFrame | None:
     return alerts.sort_values(["day", "alert_id"])[columns].reset_index(drop=True)
 
 
+def _drift(validation: pd.DataFrame) -> pd.Series:
+    """Schema-drift rows: recorded, never blocking (a field absent, new or renamed), not failures."""
+    if "severity" not in validation:
+        return pd.Series(False, index=validation.index)
+    return validation["severity"].eq("drift")
+
+
 def quality_summary(validation: pd.DataFrame | None) -> pd.DataFrame | None:
-    """Per suite: runs, expectations evaluated, and how many failed."""
+    """Per suite: runs, expectations evaluated, how many failed, and drifting fields recorded."""
     if validation is None or validation.empty:
         return None
-    success = validation["success"].fillna(False).astype(bool)
-    grouped = validation.assign(failed=~success).groupby("suite")
+    drift = _drift(validation)
+    failed = ~validation["success"].fillna(False).astype(bool) & ~drift
+    grouped = validation.assign(failed=failed, drift=drift).groupby("suite")
     table = pd.DataFrame(
-        {"runs": grouped["run_id"].nunique(), "checks": grouped.size(), "failed": grouped["failed"].sum()}
+        {
+            "runs": grouped["run_id"].nunique(),
+            "checks": grouped.size() - grouped["drift"].sum(),
+            "failed": grouped["failed"].sum(),
+            "drift": grouped["drift"].sum(),
+        }
     )
     return table.astype("int64").reset_index()
 
@@ -196,7 +209,7 @@ def quality_summary(validation: pd.DataFrame | None) -> pd.DataFrame | None:
 def quality_failures(validation: pd.DataFrame | None, limit: int = 20) -> pd.DataFrame | None:
     if validation is None or validation.empty:
         return None
-    failed = validation[~validation["success"].fillna(False).astype(bool)]
+    failed = validation[~validation["success"].fillna(False).astype(bool) & ~_drift(validation)]
     columns = [
         c
         for c in ("run_at", "suite", "hub", "day", "expectation", "observed_value", "severity")

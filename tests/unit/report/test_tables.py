@@ -80,10 +80,20 @@ def test_csv_neutralises_spreadsheet_formulas_in_text_but_not_numbers():
 
 def test_quality_summary_counts_failures_per_suite(full_data):
     summary = tables.quality_summary(full_data.validation).set_index("suite")
-    assert summary.loc["marts"].tolist() == [1, 1, 1]  # runs, checks, failed
-    assert summary.loc["raw_civitai"].tolist() == [2, 3, 0]
+    assert summary.loc["marts"].tolist() == [1, 1, 1, 0]  # runs, checks, failed, drift
+    assert summary.loc["raw_civitai"].tolist() == [2, 3, 0, 0]
     failures = tables.quality_failures(full_data.validation)
     assert failures["expectation"].tolist() == ["expect_column_values_to_be_between"]
+
+
+def test_schema_drift_is_recorded_apart_from_failures(full_data):
+    drift = full_data.validation.iloc[[0]].assign(
+        suite="raw_civitai", success=False, severity="drift", expectation="schema_drift:record.nsfwLevel"
+    )
+    validation = pd.concat([full_data.validation, drift], ignore_index=True)
+    summary = tables.quality_summary(validation).set_index("suite")
+    assert summary.loc["raw_civitai"].tolist() == [2, 3, 0, 1]
+    assert "schema_drift:record.nsfwLevel" not in tables.quality_failures(validation)["expectation"].tolist()
 
 
 def test_poi_disagreements_count_the_flags_the_final_decision_overrules_per_hub(full_data):
