@@ -11,6 +11,7 @@ import pytest
 from hubsim import sim_base_url
 from likeness_watch.crawl import CrawlError, crawl_day
 from likeness_watch.raw import committed_partitions, iter_envelopes, read_manifest
+from likeness_watch.raw.integrity import set_status
 from likeness_watch.raw.layout import checkpoint_key, partition_prefix
 from likeness_watch.settings import Settings
 from likeness_watch.store import open_store
@@ -21,10 +22,12 @@ FAST = {"rps": 500.0, "max_retries": 4, "timeout_s": 5.0}
 
 
 def crawl(hub, day, lake, url, **overrides):
+    """One crawl, committed as a passing raw gate would (the next day's baseline is a committed day)."""
     settings = Settings(store=str(lake), gap_probe_budget=100_000)
-    return crawl_day(
-        hub, day, settings, open_store(str(lake)), base_url=sim_base_url(url, hub), **{**FAST, **overrides}
-    )
+    store = open_store(str(lake))
+    landed = crawl_day(hub, day, settings, store, base_url=sim_base_url(url, hub), **{**FAST, **overrides})
+    assert landed.status == "landed"
+    return set_status(store, landed, "committed", None)
 
 
 def envelopes(lake, manifest):

@@ -28,7 +28,7 @@ def test_gate_quarantines_the_faulty_hub_and_a_clean_recrawl_releases_it(sim, se
     healthy = crawl("huggingface", settings, store, sim)
     fired = {name for request in sim.requests_log for name in request.get("faults") or ()}
     assert {"drift", "truncated", "negative-stats", "null-stats"} <= fired
-    assert faulty.status == "committed"  # truncated pages were retried; the crawl itself succeeded
+    assert faulty.status == "landed"  # truncated pages were retried; the crawl itself succeeded
 
     with pytest.raises(QualityGateError) as failure:
         validate_raw(settings, store, "civitai", DAY)
@@ -56,7 +56,7 @@ def test_gate_quarantines_the_faulty_hub_and_a_clean_recrawl_releases_it(sim, se
 
     sim.set_faults("")
     corrected = crawl("civitai", settings, store, sim)
-    assert read_manifest(store, "civitai", DAY).status == "committed"  # the re-crawl's commit releases
+    assert read_manifest(store, "civitai", DAY).status == "landed"  # invisible until its gate passes
     assert validate_raw(settings, store, "civitai", DAY).success
     released = read_manifest(store, "civitai", DAY)
     assert released.run_id == corrected.run_id and released.quarantine is None

@@ -51,7 +51,7 @@ def built(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
         manifest = crawl_day(
             "huggingface", DAY, settings, store, base_url=sim_base_url(running.url, "huggingface"), rps=500.0
         )
-    assert manifest.status == "committed"
+    assert manifest.status == "landed"  # the raw gate below commits it
     assert validate_raw(settings, store, "huggingface", DAY).success
     build_warehouse(settings)
     return settings.warehouse, cards

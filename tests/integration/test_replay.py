@@ -259,7 +259,7 @@ def test_crawl_of_replayed_real_civitai_commits_every_model(crawl_slice, dump, t
             max_retries=2,
             timeout_s=10.0,
         )
-    assert manifest.status == "committed" and manifest.mode == "sweep"
+    assert manifest.status == "landed" and manifest.mode == "sweep"  # the raw gate commits it
     rows = {
         e["model_id"]: e
         for e in iter_envelopes(open_store(str(lake)), [f.key for f in manifest.files])
@@ -293,7 +293,7 @@ def test_crawl_of_replayed_real_cards_stores_each_card(mixed, tmp_path):
             rps=500.0,
         )
     rows = list(iter_envelopes(open_store(str(lake)), [f.key for f in manifest.files]))
-    assert manifest.status == "committed" and listed
+    assert manifest.status == "landed" and listed
     assert {e["model_id"] for e in rows} == {i["id"] for i in listed}
     assert all(e["http_status"] == 200 and e["card"]["text"] == cards[e["model_id"]] for e in rows)
     assert validate_raw(settings, open_store(str(lake)), "huggingface", date(2023, 7, 4)).success

@@ -8,7 +8,9 @@ Scales to real hubs by never listing everything daily:
    show are fetched with ``/models/:id`` — ``poi`` (real person) models are hidden from the list;
 3. refresh: tracked models not seen today, unlisted ones first on sweep days, then the stalest,
    up to ``refresh_budget``; a 404 on a tracked model is a removal event (a tombstone record).
-Progress is checkpointed every few pages; a rerun after a crash resumes from the cursor.
+Progress is checkpointed every few pages; a rerun after a crash resumes from the cursor. The
+partition lands (manifest status ``landed``, invisible to readers) and only the raw gate commits
+it; a rerun that finds it landed does not crawl again, it leaves the partition to the gate.
 
 A failing listing page stops the crawl (resumably). A failing per-model call (a detail, a probe,
 a refresh) is counted in the manifest's anomalies and skipped, so one broken model cannot block
@@ -31,7 +33,15 @@ from likeness_watch.crawl.state import CrawlState
 from likeness_watch.http import HubClient, HubHTTPError, MalformedResponse
 from likeness_watch.hubs.base import Fetched, HubAdapter, Page
 from likeness_watch.hubs.registry import adapter_class, hub_settings
-from likeness_watch.raw import Manifest, PartitionWriter, latest_before
+from likeness_watch.raw import (
+    Manifest,
+    PartitionWriter,
+    latest_before,
+    points,
+    read_manifest,
+    remove_superseded,
+)
+from likeness_watch.raw.manifest import LANDED, ManifestError
 from likeness_watch.raw.writer import utc_now
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore
@@ -164,6 +174,7 @@ class DailyCrawl:
         self._save_state()
         self.writer.stats["requests"] = self._requests()
         return self.writer.commit(
+            status=LANDED,
             mode=self.mode,
             watermark={"max_key": self.max_key},
             via_counts=dict(self.via_counts),
@@ -318,6 +329,7 @@ class DailyCrawl:
             state.removed[model_id] = today
         state.missing |= self.missing_today
         state.save(self.store, self.hub, self.day)
+        points.reached("state_saved")
 
 
 def crawl_day(
@@ -333,9 +345,27 @@ def crawl_day(
     ``hub_overrides`` (e.g. ``base_url``, ``rps``) take precedence over env and registry defaults.
     """
     per_hub = hub_settings(hub, **hub_overrides)
+    if (landed := _landed(store, hub, day)) is not None:
+        return landed
     client = HubClient(hub, per_hub)
     try:
         adapter = adapter_class(hub)(client, per_hub, day)
         return DailyCrawl(adapter, store, settings, progress).run()
     finally:
         client.close()
+
+
+def _landed(store: ObjectStore, hub: str, day: date) -> Manifest | None:
+    """The day's partition if an earlier run landed it and no gate has judged it yet (cleaned of
+    that run's leftovers): a retry after a crash between landing and gating finishes the gate
+    instead of crawling again. A corrupt manifest counts as none: the crawl replaces it."""
+    try:
+        manifest = read_manifest(store, hub, day)
+    except ManifestError as exc:
+        log.warning("%s: crawling the day again to replace it", exc)
+        return None
+    if manifest is None or manifest.status != LANDED:
+        return None
+    log.info("%s %s: run %s landed already and awaits the raw gate", hub, day, manifest.run_id)
+    remove_superseded(store, manifest)
+    return manifest

@@ -9,14 +9,15 @@ from rich.console import Console
 
 from likeness_watch.hubs.registry import hub_names
 from likeness_watch.raw import committed_partitions
-from likeness_watch.raw.manifest import COMMITTED, QUARANTINED
+from likeness_watch.raw.manifest import COMMITTED, LANDED, QUARANTINED
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore, open_store
 
 
 def raw_days(store: ObjectStore, hub: str, day: date | None) -> list[date]:
-    """The hub's partition to validate: the given day's if it exists, else its newest (quarantined too)."""
-    manifests = committed_partitions(store, hub, statuses=(COMMITTED, QUARANTINED))
+    """The hub's partition to validate: the given day's if it exists, else its newest (landed and
+    quarantined too: validating a landed partition finishes a gate a crash interrupted)."""
+    manifests = committed_partitions(store, hub, statuses=(LANDED, COMMITTED, QUARANTINED))
     days = [date.fromisoformat(manifest.dt) for manifest in manifests]
     if day is not None:
         return [day] if day in days else []

@@ -10,19 +10,11 @@ that passes releases it on its own.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date
-
-from likeness_watch.raw import Manifest, manifest_key, read_manifest
+from likeness_watch.raw import Manifest
+from likeness_watch.raw.integrity import set_status
 from likeness_watch.raw.manifest import COMMITTED, QUARANTINED
 from likeness_watch.raw.writer import utc_now
 from likeness_watch.store import ObjectStore
-
-
-def _current(store: ObjectStore, validated: Manifest) -> Manifest | None:
-    """The partition's manifest now, if it is still the run that was validated (not re-crawled since)."""
-    current = read_manifest(store, validated.hub, date.fromisoformat(validated.dt))
-    return current if current is not None and current.run_id == validated.run_id else None
 
 
 def quarantine_partition(
@@ -33,15 +25,10 @@ def quarantine_partition(
     ``gate_error``: the gate itself failed (no verdict on the data), so the next passing gate run
     releases the partition without ``--release`` (see ``is_gate_error``).
     """
-    current = _current(store, validated)
-    if current is None:
-        return None
     details: dict[str, object] = {"reason": reason, "failed": failed, "at": utc_now()}
     if gate_error:
         details["gate_error"] = True
-    quarantined = replace(current, status=QUARANTINED, quarantine=details)
-    store.put_bytes(manifest_key(current.hub, date.fromisoformat(current.dt)), quarantined.to_json())
-    return quarantined
+    return set_status(store, validated, QUARANTINED, details)
 
 
 def is_gate_error(manifest: Manifest) -> bool:
@@ -50,10 +37,6 @@ def is_gate_error(manifest: Manifest) -> bool:
 
 
 def release_partition(store: ObjectStore, validated: Manifest) -> Manifest | None:
-    """Make the validated run visible again; None when a newer crawl replaced it meanwhile."""
-    current = _current(store, validated)
-    if current is None:
-        return None
-    released = replace(current, status=COMMITTED, quarantine=None)
-    store.put_bytes(manifest_key(current.hub, date.fromisoformat(current.dt)), released.to_json())
-    return released
+    """Make the validated run visible (a landed one for the first time); None when a newer crawl
+    replaced it meanwhile."""
+    return set_status(store, validated, COMMITTED, None)

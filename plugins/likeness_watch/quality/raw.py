@@ -1,8 +1,13 @@
-"""The raw gate: each hub's partition for a day, validated right after the crawl commits it.
+"""The raw gate: each hub's partition for a day, validated right after the crawl lands it.
 
-A failure quarantines the partition before anything is stored (so the build never reads it, even
-if storing the results fails). Each partition is judged on its own, so the other hubs' data keeps
-flowing. Several partitions share one GX session and one Data Docs build (the CLI, backfills).
+The crawl's manifest says ``landed``, which no reader selects: a pass makes it ``committed``, a
+failure ``quarantined``, so no partition becomes visible without a verdict, whatever the crash
+timing (a gate that never ran leaves it landed, and the retry finishes the gate). A failure
+quarantines the partition before anything is stored (so the build never reads it, even if storing
+the results fails). Data files are verified against the manifest's sha256 as they are read: a
+mismatch fails the gate and the reason names the file. Each partition is judged on its own, so
+the other hubs' data keeps flowing. Several partitions share one GX session and one Data Docs
+build (the CLI, backfills).
 
 Each partition is read once into two frames: its records (the blocking checks) and its record
 fields (schema drift, recorded but never blocking: ``likeness_watch.quality.drift``).
@@ -36,14 +41,16 @@ from likeness_watch.quality.gx_runner import Batch, GxSession
 from likeness_watch.quality.quarantine import is_gate_error, quarantine_partition, release_partition
 from likeness_watch.quality.suites import FIELDS, RECORDS, load_suites, raw_suites
 from likeness_watch.quality.summary import QualityGateError, ValidationSummary
-from likeness_watch.raw import Manifest, iter_envelopes, read_manifest
-from likeness_watch.raw.manifest import COMMITTED, QUARANTINED
+from likeness_watch.raw import ChecksumError, Manifest, iter_partition, points, read_manifest
+from likeness_watch.raw.manifest import COMMITTED, LANDED, QUARANTINED, ManifestError
 from likeness_watch.redaction import redact
 from likeness_watch.settings import Settings
 from likeness_watch.state_store import StateStore
 from likeness_watch.store import ObjectStore
 
 UNDECODABLE = (EOFError, gzip.BadGzipFile, zlib.error, json.JSONDecodeError, UnicodeDecodeError)
+CHECKSUMS = "partition_files_match_checksums"
+DECODE = "partition_files_decode"
 
 
 def _validate(
@@ -55,11 +62,10 @@ def _validate(
     profile = FieldProfile(schema.objects)
     target = f"{hub} {day}"
     try:
-        frame = raw_frame(
-            iter_envelopes(store, [f.key for f in manifest.files]), specs[RECORDS], profile.observe
-        )
-    except UNDECODABLE as exc:
-        failure = precondition_failure(specs[RECORDS].name, "partition_files_decode", str(exc), hub, day)
+        frame = raw_frame(iter_partition(store, manifest), specs[RECORDS], profile.observe)
+    except (ChecksumError, *UNDECODABLE) as exc:
+        check = CHECKSUMS if isinstance(exc, ChecksumError) else DECODE
+        failure = precondition_failure(specs[RECORDS].name, check, str(exc), hub, day)
         return run_gate(session, "raw", target, [], [failure])
     drifts = find_drift(schema, profile, day, history.since(specs[FIELDS].name, hub, day))
     history.remember(hub, day, drifts)
@@ -101,10 +107,19 @@ def _apply_verdict(store: ObjectStore, manifest: Manifest, summary: ValidationSu
     if not summary.success:
         failed = sorted({outcome.expectation for outcome in summary.failures})
         reason = f"raw gate run {summary.run_id}: {len(summary.failures)} blocking expectation(s) failed"
+        files = [
+            json.loads(o.observed_json)["error"]
+            for o in summary.failures
+            if o.expectation in (CHECKSUMS, DECODE)
+        ]
+        reason += "".join(f"; {file}" for file in files)  # the file, where one is at fault
         if quarantine_partition(store, manifest, failed, reason):
             summary.notes.append(f"{where} quarantined: readers skip it until a re-crawl passes.")
         else:
             summary.notes.append(f"{where} was re-crawled during validation: not quarantined.")
+    elif manifest.status == LANDED:
+        if release_partition(store, manifest):
+            summary.notes.append(f"{where} committed: the gate passed.")
     elif manifest.status == QUARANTINED and (release or is_gate_error(manifest)):
         if release_partition(store, manifest):
             summary.notes.append(f"{where} released from quarantine.")
@@ -124,7 +139,10 @@ def validate_partitions(
     """
     manifests = []
     for hub, day in partitions:
-        manifest = read_manifest(store, hub, day)
+        try:
+            manifest = read_manifest(store, hub, day)
+        except ManifestError as exc:
+            raise QualityGateError(f"{exc}: the partition is not committed; re-crawl the day") from exc
         if manifest is None:
             raise QualityGateError(f"no raw partition for {hub} {day} in {store.uri}: crawl it first")
         manifests.append(manifest)
@@ -135,8 +153,10 @@ def validate_partitions(
         for manifest in manifests:
             run = _validate(session, settings, store, manifest, history)
             _apply_verdict(store, manifest, run.summary, release)
+            points.reached("verdict_written")
             runs.append(run)
         record(session, runs, settings, store)
+        points.reached("results_recorded")
     except BaseException as exc:  # fail closed: no partition stays readable without a verdict
         _quarantine_unjudged(store, manifests[len(runs) :], exc, settings)
         raise

@@ -6,8 +6,14 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+LANDED = "landed"
+"""Written by the crawl, not gated yet: invisible to every reader (they select ``committed``)."""
 COMMITTED = "committed"
 QUARANTINED = "quarantined"
+
+
+class ManifestError(ValueError):
+    """A ``manifest.json`` that does not parse as a manifest: its partition is not committed."""
 
 
 @dataclass
@@ -48,7 +54,12 @@ class Manifest:
 
     @classmethod
     def from_json(cls, data: bytes) -> Manifest:
-        raw = json.loads(data)
-        raw["files"] = [DataFile(**item) for item in raw["files"]]
-        known = cls.__dataclass_fields__
-        return cls(**{key: value for key, value in raw.items() if key in known})
+        """Parse a manifest; ``ManifestError`` (one line) when it is not one (truncated, hand-edited)."""
+        try:
+            raw = json.loads(data)
+            raw["files"] = [DataFile(**item) for item in raw["files"]]
+            known = cls.__dataclass_fields__
+            return cls(**{key: value for key, value in raw.items() if key in known})
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ManifestError(f"not a manifest ({type(exc).__name__}: {detail})") from exc

@@ -1,26 +1,54 @@
-"""Readers see committed partitions only: no manifest, no data."""
+"""Readers see committed partitions only: no manifest, no data; a landed (ungated), quarantined or
+corrupt manifest is no data either. Data files are checked against the manifest's sha256 where
+they are read for the gate and before the build loads them."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
 from likeness_watch.raw.layout import RAW_ROOT, manifest_key, parse_manifest_key
-from likeness_watch.raw.manifest import COMMITTED, Manifest
+from likeness_watch.raw.manifest import COMMITTED, DataFile, Manifest, ManifestError
 from likeness_watch.store import ObjectStore
+
+log = logging.getLogger(__name__)
 
 MANIFEST_READERS = 10
 """Manifests read at once (botocore's connection pool size): on S3 each is a GET, and a year of
 two hubs has 730 of them."""
 
 
+class ChecksumError(ValueError):
+    """A data file's bytes do not match the sha256 its manifest recorded."""
+
+
+def _parse(store: ObjectStore, key: str) -> Manifest:
+    try:
+        return Manifest.from_json(store.get_bytes(key))
+    except ManifestError as exc:
+        raise ManifestError(f"{key}: {exc}") from exc
+
+
 def read_manifest(store: ObjectStore, hub: str, day: date) -> Manifest | None:
+    """The partition's manifest, None without one; ``ManifestError`` naming the key when corrupt."""
     key = manifest_key(hub, day)
-    return Manifest.from_json(store.get_bytes(key)) if store.exists(key) else None
+    return _parse(store, key) if store.exists(key) else None
+
+
+def _readable(store: ObjectStore, key: str) -> Manifest | None:
+    """A listed manifest, or None (one warning line) when corrupt: its partition is not committed,
+    and one bad object must not block the hub's other days."""
+    try:
+        return _parse(store, key)
+    except ManifestError as exc:
+        log.warning("%s: partition skipped (re-crawl the day to replace it)", exc)
+        return None
 
 
 def _manifest_keys(store: ObjectStore, hub: str | None) -> list[tuple[date, str]]:
@@ -36,8 +64,8 @@ def committed_partitions(
     wanted = set(statuses)
     keys = [key for _, key in _manifest_keys(store, hub)]
     with ThreadPoolExecutor(MANIFEST_READERS) as pool:
-        manifests = pool.map(lambda key: Manifest.from_json(store.get_bytes(key)), keys)
-        return sorted((m for m in manifests if m.status in wanted), key=lambda m: (m.dt, m.hub))
+        manifests = pool.map(lambda key: _readable(store, key), keys)
+        return sorted((m for m in manifests if m and m.status in wanted), key=lambda m: (m.dt, m.hub))
 
 
 def latest_before(store: ObjectStore, hub: str, day: date) -> Manifest | None:
@@ -46,15 +74,46 @@ def latest_before(store: ObjectStore, hub: str, day: date) -> Manifest | None:
     Reads manifests newest first and stops at the first committed one: usually a single read.
     """
     for _, key in sorted((k for k in _manifest_keys(store, hub) if k[0] < day), reverse=True):
-        manifest = Manifest.from_json(store.get_bytes(key))
-        if manifest.status == COMMITTED:
+        manifest = _readable(store, key)
+        if manifest is not None and manifest.status == COMMITTED:
             return manifest
     return None
+
+
+def _decode(data: bytes) -> Iterator[dict[str, Any]]:
+    for line in gzip.decompress(data).splitlines():
+        if line.strip():
+            yield json.loads(line)
 
 
 def iter_envelopes(store: ObjectStore, keys: Iterable[str]) -> Iterator[dict[str, Any]]:
     """Stream envelopes from data files, one file in memory at a time."""
     for key in keys:
-        for line in gzip.decompress(store.get_bytes(key)).splitlines():
-            if line.strip():
-                yield json.loads(line)
+        yield from _decode(store.get_bytes(key))
+
+
+def verified_bytes(store: ObjectStore, file: DataFile) -> bytes:
+    """A data file's bytes; ``ChecksumError`` naming the file when they are not what was committed."""
+    data = store.get_bytes(file.key)
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != file.sha256:
+        raise ChecksumError(
+            f"{file.key}: sha256 {actual[:12]}... does not match the manifest's {file.sha256[:12]}..."
+        )
+    return data
+
+
+def iter_partition(store: ObjectStore, manifest: Manifest) -> Iterator[dict[str, Any]]:
+    """Envelopes of a partition's files, each file verified against its sha256 before it is decoded."""
+    for file in manifest.files:
+        yield from _decode(verified_bytes(store, file))
+
+
+def checksum_mismatch(store: ObjectStore, manifest: Manifest) -> str | None:
+    """The first file of the partition whose bytes changed since commit (None: all intact)."""
+    try:
+        for file in manifest.files:
+            verified_bytes(store, file)
+    except ChecksumError as exc:
+        return str(exc)
+    return None

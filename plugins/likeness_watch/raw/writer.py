@@ -3,9 +3,14 @@
 Protocol (same on local disk and S3, where only whole-object puts are atomic):
 1. parts are written under fresh names ``part-<run_id>-<seq>.jsonl.gz``;
 2. ``_checkpoint.json`` records the parts written so far and the crawl's resume state;
-3. ``manifest.json`` is written last and lists exactly the parts of the partition;
-4. only then are superseded parts (an earlier run's, or orphans of a crash) and the checkpoint
-   deleted. A reader sees either the old manifest and its parts or the new ones, never a mix.
+3. ``manifest.json`` is written last and lists exactly the parts of the partition, with status
+   ``landed`` when the crawl writes it: no reader selects it until the raw gate turns it into
+   ``committed`` (or ``quarantined``);
+4. only then are superseded parts (an earlier run's, or orphans of a crash), the checkpoint and
+   temporary files of interrupted puts deleted. A reader sees either the old manifest and its
+   parts or the new ones, never a mix. A crash before this step leaves leftovers that the next
+   run removes (``remove_superseded``); a checkpoint of a run whose manifest exists is stale and
+   is never resumed.
 """
 
 from __future__ import annotations
@@ -14,18 +19,21 @@ import gzip
 import hashlib
 import io
 import json
+import logging
 import re
 import secrets
-from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
 
 from likeness_watch import __version__
+from likeness_watch.raw import points
 from likeness_watch.raw.layout import checkpoint_key, manifest_key, part_key, partition_prefix
-from likeness_watch.raw.manifest import COMMITTED, DataFile, Manifest
-from likeness_watch.raw.reader import iter_envelopes
+from likeness_watch.raw.manifest import COMMITTED, DataFile, Manifest, ManifestError
+from likeness_watch.raw.reader import iter_envelopes, read_manifest
 from likeness_watch.store import ObjectStore
+
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> str:
@@ -73,6 +81,10 @@ class PartitionWriter:
         if not self.store.exists(key):
             return False
         checkpoint = json.loads(self.store.get_bytes(key))
+        if checkpoint["run_id"] == self._committed_run_id():
+            log.info("%s %s: stale checkpoint of run %s removed", self.hub, self.day, checkpoint["run_id"])
+            self.store.delete(key)
+            return False
         self.files = [DataFile(**item) for item in checkpoint["files"]]
         self.resume_state = checkpoint["state"]
         self.stats = checkpoint["stats"]
@@ -83,6 +95,14 @@ class PartitionWriter:
                 self.seen.add(str(envelope["model_id"]))
                 self.resumed_via.setdefault(envelope.get("via", ""), set()).add(str(envelope["model_id"]))
         return True
+
+    def _committed_run_id(self) -> str | None:
+        """The run of the partition's manifest (a corrupt manifest has none)."""
+        try:
+            manifest = read_manifest(self.store, self.hub, self.day)
+        except ManifestError:
+            return None
+        return manifest.run_id if manifest else None
 
     @property
     def record_count(self) -> int:
@@ -112,6 +132,7 @@ class PartitionWriter:
         self.store.put_bytes(key, data)
         self.files.append(DataFile(key, hashlib.sha256(data).hexdigest(), len(self._buffer), len(data)))
         self._buffer = []
+        points.reached("part_written")
 
     def checkpoint(self, state: dict[str, Any]) -> None:
         """Persist written parts and the caller's resume state (e.g. the next cursor)."""
@@ -125,14 +146,19 @@ class PartitionWriter:
             "state": state,
         }
         self.store.put_bytes(checkpoint_key(self.hub, self.day), json.dumps(payload).encode())
+        points.reached("checkpoint_written")
 
-    def commit(self, **fields: Any) -> Manifest:
-        """Flush, write the manifest (the commit point), then remove superseded objects."""
+    def commit(self, status: str = COMMITTED, **fields: Any) -> Manifest:
+        """Flush, write the manifest (the commit point), then remove superseded objects.
+
+        The crawl commits with ``status=LANDED`` (only the raw gate makes data visible); the
+        default suits writers of data vetted elsewhere (tests, benchmarks).
+        """
         self._flush()
         manifest = Manifest(
             hub=self.hub,
             dt=self.day.isoformat(),
-            status=COMMITTED,
+            status=status,
             record_count=sum(f.records for f in self.files),
             files=self.files,
             pages_fetched=self.stats["pages_fetched"],
@@ -144,11 +170,19 @@ class PartitionWriter:
             **fields,
         )
         self.store.put_bytes(manifest_key(self.hub, self.day), manifest.to_json())
-        keep = {f.key for f in self.files} | {manifest_key(self.hub, self.day)}
-        for key in self._partition_keys():
-            if key not in keep:
-                self.store.delete(key)
+        points.reached("manifest_landed")
+        remove_superseded(self.store, manifest)
+        points.reached("partition_cleaned")
         return manifest
 
-    def _partition_keys(self) -> Iterator[str]:
-        yield from self.store.list(partition_prefix(self.hub, self.day))
+
+def remove_superseded(store: ObjectStore, manifest: Manifest) -> None:
+    """Delete what the partition's manifest does not name: an earlier run's parts, a crash's
+    orphans, the checkpoint and temporary files of interrupted puts."""
+    day = date.fromisoformat(manifest.dt)
+    prefix = partition_prefix(manifest.hub, day)
+    keep = {f.key for f in manifest.files} | {manifest_key(manifest.hub, day)}
+    for key in store.list(prefix):
+        if key not in keep:
+            store.delete(key)
+    store.remove_temporary(prefix)

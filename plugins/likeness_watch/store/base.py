@@ -43,5 +43,9 @@ class ObjectStore(ABC):
         """A location readers outside this package can open (a path, or ``s3://bucket/key``)."""
 
     @abstractmethod
+    def remove_temporary(self, prefix: str) -> None:
+        """Delete temporary objects that interrupted puts left under ``prefix``."""
+
+    @abstractmethod
     def check(self) -> None:
         """Fail fast with ``StoreError`` when the store cannot be reached or written."""

@@ -9,6 +9,8 @@ from pathlib import Path
 from likeness_watch.store.base import ObjectStore, StoreError
 
 OBJECT_MODE = 0o644
+TEMPORARY = ".tmp-"
+"""Prefix of a put's temporary file; ``list`` never shows one, a crash mid-put may leave one."""
 
 
 class LocalStore(ObjectStore):
@@ -29,7 +31,7 @@ class LocalStore(ObjectStore):
         tmp: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.name)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMPORARY, suffix=path.name)
             os.fchmod(fd, OBJECT_MODE)  # mkstemp creates 0600; objects are for readers too
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -58,12 +60,19 @@ class LocalStore(ObjectStore):
         keys = (
             path.relative_to(self.root).as_posix()
             for path in start.rglob("*")
-            if path.is_file() and not path.name.startswith(".tmp-")
+            if path.is_file() and not path.name.startswith(TEMPORARY)
         )
         return sorted(key for key in keys if key.startswith(prefix))
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def remove_temporary(self, prefix: str) -> None:
+        base = self._path(prefix) if prefix else self.root
+        start = base if base.is_dir() else base.parent
+        if start.is_dir():
+            for path in start.rglob(TEMPORARY + "*"):
+                path.unlink(missing_ok=True)
 
     def url(self, key: str) -> str:
         return str(self._path(key))

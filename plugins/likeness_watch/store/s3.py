@@ -75,6 +75,9 @@ class S3Store(ObjectStore):
     def delete(self, key: str) -> None:
         self._call("delete", key, self.client.delete_object, Key=self._key(key))
 
+    def remove_temporary(self, prefix: str) -> None:
+        """Nothing to do: a put is one request, an interrupted one leaves no object."""
+
     def url(self, key: str) -> str:
         return f"s3://{self.bucket}/{self._key(key)}"
 

@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from likeness_watch.raw.integrity import quarantine_changed
+from likeness_watch.raw.writer import utc_now
 from likeness_watch.settings import Settings
+from likeness_watch.store import open_store
 from likeness_watch.warehouse.access import connect
 from likeness_watch.warehouse.paths import DBT_PROJECT_DIR, resolve_store_uri
 
@@ -64,6 +67,8 @@ class BuildResult:
     seconds: float
     nodes: list[NodeResult] = field(default_factory=list)
     loaded: list[LoadedPartition] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)
+    """One line per partition quarantined before the build because its files changed."""
 
     @property
     def failed(self) -> list[NodeResult]:
@@ -194,6 +199,27 @@ def loaded_partitions(warehouse: Path, invocation_id: str) -> list[LoadedPartiti
     return [LoadedPartition(hub, dt, run_id, count) for hub, dt, run_id, count in rows]
 
 
+def loaded_runs(warehouse: Path) -> set[tuple[str, str, str]]:
+    """``(hub, dt, run_id)`` of every partition run in the warehouse's history fact (none yet: empty)."""
+    if not warehouse.is_file():
+        return set()
+    con = connect(warehouse, read_only=True)
+    try:
+        schema, table = FACT_TABLE.split(".")
+        exists = con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()
+        if not exists or not exists[0]:
+            return set()
+        rows = con.execute(
+            f"select distinct hub, strftime(dt, '%Y-%m-%d'), run_id from {FACT_TABLE}"  # noqa: S608
+        ).fetchall()
+    finally:
+        con.close()
+    return {(hub, dt, run_id) for hub, dt, run_id in rows}
+
+
 def release_warehouse() -> None:
     """Close dbt-duckdb's process-wide database handle so this process (the report, the alerts)
     or another one can open the warehouse file next."""
@@ -230,6 +256,10 @@ def build_warehouse(
         full_refresh,
         select or "all",
     )
+    store = open_store(variables["lw_store"])
+    quarantined = quarantine_changed(store, set() if full_refresh else loaded_runs(warehouse), utc_now())
+    for line in quarantined:
+        log.warning(line)
     started = time.monotonic()
     try:
         outcome = dbtRunner().invoke(
@@ -252,6 +282,7 @@ def build_warehouse(
         seconds=seconds,
         nodes=nodes,
         loaded=loaded_partitions(warehouse, invocation_id),
+        quarantined=quarantined,
     )
     log.info(result.summary())
     return result

@@ -47,6 +47,8 @@ def build(
     except Timeout as exc:
         raise click.ClickException(f"{path} stayed locked by another writer (a publish, alerts)") from exc
     click.echo(result.summary())
+    for line in result.quarantined:
+        click.echo(line)
     if result.warnings:
         click.echo("warnings: " + ", ".join(node.name for node in result.warnings))
     if select is None:

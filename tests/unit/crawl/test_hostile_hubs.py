@@ -18,6 +18,8 @@ from likeness_watch.hubs.civitai import MAX_ID_STEP, CivitaiAdapter
 from likeness_watch.hubs.huggingface import HuggingFaceAdapter
 from likeness_watch.hubs.registry import hub_settings
 from likeness_watch.raw import read_manifest
+from likeness_watch.raw.integrity import set_status
+from likeness_watch.raw.manifest import COMMITTED
 from likeness_watch.settings import Settings
 
 DAY = date(2024, 3, 5)  # not a sweep day for the default sweep interval
@@ -57,7 +59,8 @@ def items(*ids: int) -> list[dict[str, Any]]:
 
 
 def run(store, adapter: ScriptedCivitai):
-    return DailyCrawl(adapter, store, Settings(store=store.uri, gap_probe_budget=50)).run()
+    landed = DailyCrawl(adapter, store, Settings(store=store.uri, gap_probe_budget=50)).run()
+    return set_status(store, landed, COMMITTED, None)  # a passing raw gate: the next day's baseline
 
 
 def test_a_cursor_cycle_fails_the_crawl_instead_of_looping(store):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import shutil
 
 import duckdb
@@ -100,7 +101,10 @@ def test_release_after_revalidation(settings, store, raw):
 
 def test_undecodable_part_file_blocks(settings, store, raw):
     manifest = raw.write_partition(store, "huggingface", [raw.hf_envelope("a/b")])
-    store.put_bytes(manifest.files[0].key, gzip.compress(b'{"hub": "huggingface", "model_id": ')[:-6])
+    broken = gzip.compress(b'{"hub": "huggingface", "model_id": ')[:-6]
+    store.put_bytes(manifest.files[0].key, broken)  # written so: its checksum matches
+    manifest.files[0].sha256 = hashlib.sha256(broken).hexdigest()
+    store.put_bytes(manifest_key("huggingface", raw.day), manifest.to_json())
     with pytest.raises(QualityGateError, match="partition_files_decode"):
         validate_raw(settings, store, "huggingface", raw.day)
     assert read_manifest(store, "huggingface", raw.day).status == "quarantined"
