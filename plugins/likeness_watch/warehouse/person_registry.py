@@ -34,6 +34,7 @@ from likeness_watch.classify.registry import (
     model_keys,
     redecide,
 )
+from likeness_watch.warehouse.classification import CLASSIFIED_SCHEMA, PASSTHROUGH
 from likeness_watch.warehouse.paths import root_for
 
 BATCH_ROWS = 20_000
@@ -66,23 +67,12 @@ REGISTRY_SCHEMA = pa.schema(
         ("prominence", pa.string()),
     ]
 )
-REDECIDED_SCHEMA = pa.schema(
-    [
-        ("hub", pa.string()),
-        ("model_id", pa.string()),
-        ("is_likeness", pa.bool_()),
-        ("likeness_confidence", pa.float64()),
-        ("likeness_reasons", pa.list_(pa.string())),
-        ("target_name", pa.string()),
-        ("target_gender", pa.string()),
-        ("target_gender_confidence", pa.float64()),
-        ("target_country", pa.string()),
-        ("target_country_confidence", pa.float64()),
-        ("target_prominence", pa.string()),
-        ("registry_person_key", pa.string()),
-    ]
-)
 CLASSIFIER_ONLY = ("nsfw_intent", "nsfw_reasons", "classifier_version")
+REDECIDED_SCHEMA = pa.schema(
+    [field for field in CLASSIFIED_SCHEMA if field.name not in (*CLASSIFIER_ONLY, PASSTHROUGH)]
+    + [pa.field("registry_person_key", pa.string())]
+)
+"""A re-decision: the classifier's decision columns it may change, and the person it matched."""
 """Decision columns the registry never changes."""
 
 
