@@ -5,7 +5,7 @@ from __future__ import annotations
 from airflow.sdk import Param, dag, task
 
 from likeness_watch.orchestration.assets import MARTS_ASSET
-from likeness_watch.orchestration.defaults import DEFAULT_ARGS, START_DATE
+from likeness_watch.orchestration.defaults import DEFAULT_ARGS, OWNER_LINKS, START_DATE
 
 
 @dag(
@@ -16,6 +16,7 @@ from likeness_watch.orchestration.defaults import DEFAULT_ARGS, START_DATE
     max_active_runs=1,
     # Detection and recording are idempotent (alert ids); `deliver` opts out (the history's backoff).
     default_args=DEFAULT_ARGS,
+    owner_links=OWNER_LINKS,
     description="Detect and record alerts after each marts update and deliver them to T&S channels.",
     params={
         "day": Param(
@@ -40,6 +41,18 @@ def lw_alert() -> None:
     delivery the receiver refuses for good (HTTP 4xx other than 408/429, SMTP 5xx), or that failed
     8 times, turns `deliver` red, is recorded as `dead_letter`, never retried (docs/alerts.md says
     how to re-queue it), and raises a `channel_failed` alert on the other channels.
+
+    **Schedule.** On the `marts` asset (after each validated `lw_build`); by hand with
+    `airflow dags trigger lw_alert -c '{"day": "2025-05-01"}'`.
+
+    **Reads** the published marts and the state store (`LW_STATE`: alert history and deliveries).
+    **Writes** new alerts and delivery outcomes to the state store, JSON files to `LW_OUTBOX`, and
+    messages to the channels.
+
+    **A failure means:** a red `detect_and_record` or `write_outbox` is a warehouse or state-store
+    problem (its log says which), nothing was sent; a red `deliver` is a channel down or refusing.
+    **Rerun:** clear the failed task; detection and recording are idempotent (alert ids) and
+    nothing already delivered is sent again.
     """
 
     @task

@@ -5,7 +5,7 @@ from __future__ import annotations
 from airflow.sdk import dag, task
 
 from likeness_watch.orchestration.assets import MARTS_ASSET
-from likeness_watch.orchestration.defaults import DEFAULT_ARGS, START_DATE
+from likeness_watch.orchestration.defaults import DEFAULT_ARGS, OWNER_LINKS, START_DATE
 
 
 @dag(
@@ -15,6 +15,7 @@ from likeness_watch.orchestration.defaults import DEFAULT_ARGS, START_DATE
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
+    owner_links=OWNER_LINKS,
     description="Rewrite the study report whenever validated marts are published.",
     tags=["likeness_watch", "report"],
 )
@@ -25,6 +26,11 @@ def lw_report() -> None:
     self-contained HTML report, PNG/SVG charts and CSV tables to `LW_REPORT_DIR` (default
     `./data/report`), covering everything up to the latest day in the warehouse. Reads the
     warehouse read-only; safe to re-run.
+
+    **Schedule.** On the `marts` asset (after each validated `lw_build`). **Reads** the published
+    warehouse and the state store (alerts, validation results). **Writes** `LW_REPORT_DIR`, replacing
+    the previous report. **A failure means** the report was not (fully) rewritten: its log has the
+    error. **Rerun:** clear `write_study_report` or trigger the DAG by hand.
     """
 
     @task

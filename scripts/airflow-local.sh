@@ -7,6 +7,11 @@
 # Metadata DB: SQLite in $AIRFLOW_HOME unless AIRFLOW__DATABASE__SQL_ALCHEMY_CONN is set (the stack
 # test points it at PostgreSQL). Port: $AIRFLOW_PORT (default 8080). Ctrl-C stops every component.
 # Each component runs in its own process group so stopping it also stops its task subprocesses.
+#
+# Hubs: nothing here touches the real Civitai and Hugging Face APIs by accident. Unless
+# LW_REAL_HUBS=1, the DAGs crawl the hub simulator: this script starts it (port $LW_SIM_PORT,
+# default 8765) and points every hub at it, unless every LW_<HUB>_BASE_URL is set already (the stack
+# test's own simulator). `LW_REAL_HUBS=1 make airflow` crawls the real hubs (tokens: .env).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,6 +67,50 @@ stop() {
 trap stop EXIT
 trap 'exit 130' INT TERM
 
+hub_urls() {  # each hub's effective base URL and rate, as the tasks will resolve them
+    python - <<'PY'
+from likeness_watch.hubs.registry import hub_names, hub_settings
+
+for hub in hub_names():
+    print(f"  {hub}: {hub_settings(hub).base_url} ({hub_settings(hub).rps:g} requests/s)")
+PY
+}
+all_hubs_set=$(python - <<'PY'
+import os
+
+from likeness_watch.hubs.registry import hub_names
+
+print(int(all(os.environ.get(f"LW_{hub.upper()}_BASE_URL") for hub in hub_names())))
+PY
+)
+if [ "${LW_REAL_HUBS:-0}" = 1 ]; then
+    hubs_are="the REAL hubs (LW_REAL_HUBS=1)"
+elif [ "$all_hubs_set" = 1 ]; then
+    hubs_are="the hubs set in LW_<HUB>_BASE_URL"
+else
+    sim_port=${LW_SIM_PORT:-8765}
+    setsid likeness-watch simulate --port "$sim_port" >"$logs/simulator.log" 2>&1 &
+    groups+=("$!")
+    for _ in $(seq 1 120); do
+        curl -fsS "http://127.0.0.1:$sim_port/_sim/health" >/dev/null 2>&1 && break
+        kill -0 "${groups[-1]}" 2>/dev/null || { echo "the hub simulator exited; see $logs/simulator.log" >&2; exit 1; }
+        sleep 1
+    done
+    eval "$(python - "http://127.0.0.1:$sim_port" <<'PY'
+import shlex
+import sys
+
+from hubsim import SIM_RPS, sim_base_url
+from likeness_watch.hubs.registry import hub_names
+
+for hub in hub_names():
+    print(f"export LW_{hub.upper()}_BASE_URL={shlex.quote(sim_base_url(sys.argv[1], hub))} LW_{hub.upper()}_RPS={SIM_RPS}")
+PY
+)"
+    hubs_are="the hub simulator on 127.0.0.1:$sim_port (LW_REAL_HUBS=1 for the real hubs)"
+fi
+hubs=$(hub_urls)
+
 for component in scheduler dag-processor triggerer api-server; do
     # A background job of a non-interactive shell is no group leader, so setsid needs no fork:
     # $! is the new process group's id.
@@ -85,6 +134,8 @@ Airflow is up: $url
   user:     ${AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS%%:*}
   password: in $AIRFLOW_HOME/simple_auth_manager_passwords.json.generated
   logs:     $logs/{scheduler,dag-processor,triggerer,api-server}.log
+DAGs crawl $hubs_are:
+$hubs
 Ctrl-C stops every component.
 EOF
 

@@ -235,6 +235,6 @@ psql_q "select dag_id || '.' || task_id || ': ' || count(*) || ' x, run '
     order by sum(extract(epoch from end_date - start_date)) desc limit 12" | sed 's/^/[test-stack] /'
 
 STACK_SOURCE=$source STACK_DB_URL=$db_url STACK_STORE=$LW_STORE STACK_WAREHOUSE=$LW_WAREHOUSE STACK_OUTBOX=$LW_OUTBOX \
-    STACK_SLACK_LOG="$work/slack.jsonl" \
+    STACK_SLACK_LOG="$work/slack.jsonl" STACK_API_URL="http://127.0.0.1:$api_port" STACK_AIRFLOW_HOME=$AIRFLOW_HOME \
     STACK_WATCHLIST=$LW_WATCHLIST STACK_FIRST_DAY=$first STACK_LAST_DAY=$last \
     python -m pytest tests/stack -m stack -q -p no:cacheprovider

@@ -4,6 +4,7 @@ the simulator: the real task code, in Airflow, without a scheduler."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,16 @@ def test_crawl_dag_writes_one_partition_per_hub_then_build_dag_publishes_marts(s
     manifests = committed_partitions(open_store(str(lake)))
     assert {(m.hub, m.dt) for m in manifests} == {("civitai", "2023-04-01"), ("huggingface", "2023-04-01")}
     assert all(m.record_count > 0 for m in manifests)
+    lines = (run.stdout + run.stderr).splitlines()
+    for hub in ("civitai", "huggingface"):
+        assert any(f"Crawl {hub} 2023-04-01 phase discovery done: " in line for line in lines), hub
+        where = re.escape(f"{lake}/raw/hub={hub}/dt=2023-04-01/")
+        partition = re.compile(rf"Partition (landed|committed): {where}")
+        verdict = f"Raw gate verdict for {hub} 2023-04-01: PASSED, partition committed"
+        assert any(partition.search(line) for line in lines), hub
+        assert any(verdict in line for line in lines), hub
+    assert any("Data Docs: " in line for line in lines)
+    assert not [line for line in lines if "Skipping registering function" in line]
 
     build = airflow(["dags", "test", "lw_build", "2023-04-01"], env)
     assert build.returncode == 0, (build.stdout + build.stderr)[-3000:]

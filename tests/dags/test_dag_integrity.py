@@ -28,14 +28,37 @@ def test_no_cycles_and_every_task_documented(dagbag):
 
 
 def test_every_dag_shares_the_defaults_a_utc_start_and_its_detailed_docs(dagbag):
-    from likeness_watch.orchestration.defaults import DEFAULT_ARGS
+    from likeness_watch.orchestration.defaults import DEFAULT_ARGS, OWNER_LINKS
 
     for dag in dagbag.dags.values():
         assert {key: dag.default_args[key] for key in DEFAULT_ARGS} == DEFAULT_ARGS, dag.dag_id
         assert dag.start_date.utcoffset() == timedelta(0), dag.dag_id
         assert dag.description and "\n" not in dag.description, dag.dag_id
-        assert dag.doc_md.startswith("### ") and dag.doc_md.count("\n") > 3, dag.dag_id  # the long docs
+        assert dag.doc_md.startswith("### ") and len(dag.doc_md) > 600, dag.dag_id  # the long docs
+        for part in ("Schedule", "Reads", "Writes", "failure means", "Rerun"):
+            assert part.lower() in dag.doc_md.lower(), f"{dag.dag_id}'s docs do not say: {part}"
         assert {task.owner for task in dag.tasks} == {DEFAULT_ARGS["owner"]}, dag.dag_id
+        assert dag.owner_links == OWNER_LINKS and OWNER_LINKS[DEFAULT_ARGS["owner"]].endswith("#airflow")
+
+
+def test_every_mapped_task_is_named_and_documented(dagbag):
+    """The UI shows mapped instances by name (a hub), not "Map Index 0"."""
+    mapped = [task for dag in dagbag.dags.values() for task in dag.tasks if task.is_mapped]
+    assert {task.task_id for task in mapped} >= {"crawl", "validate"}
+    for task in mapped:
+        assert task.map_index_template and "hub" in task.map_index_template, task.task_id
+        assert task.doc_md, task.task_id
+
+
+def test_a_manual_crawl_takes_a_validated_day(dagbag):
+    from airflow.sdk.exceptions import ParamValidationError
+
+    day = dagbag.dags["lw_crawl"].params.get_param("day")
+    assert day.description and day.resolve(None) is None  # default: the last complete day
+    assert day.resolve("2025-05-01") == "2025-05-01"
+    for wrong in ("2025-5-1", "01/05/2025", "2025-13-01"):
+        with pytest.raises(ParamValidationError):
+            day.resolve(wrong)
 
 
 def test_crawl_maps_one_task_per_registered_hub(dagbag):

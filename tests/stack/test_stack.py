@@ -36,6 +36,8 @@ ENV = (
     "STACK_FIRST_DAY",
     "STACK_LAST_DAY",
     "STACK_SLACK_LOG",
+    "STACK_API_URL",
+    "STACK_AIRFLOW_HOME",
 )
 
 
@@ -101,6 +103,56 @@ def test_the_scheduler_ran_the_daily_crawl_for_every_day(db, days):
         " where dag_id = 'lw_crawl' and task_id = 'crawl'"
     )[0]
     assert mapped == (len(days) * len(hub_names()), "success", "success")
+
+
+@pytest.fixture(scope="module")
+def api(stack):
+    """GET on the running api-server's REST API, with a token for the admin that
+    scripts/airflow-local.sh defines (simple auth manager; its password in the generated file)."""
+    import requests
+
+    base = stack["STACK_API_URL"].rstrip("/")
+    passwords = Path(stack["STACK_AIRFLOW_HOME"], "simple_auth_manager_passwords.json.generated")
+    username, password = next(iter(json.loads(passwords.read_text(encoding="utf-8")).items()))
+    token = requests.post(f"{base}/auth/token", json={"username": username, "password": password}, timeout=30)
+    assert token.ok, token.text
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+
+    def get(path: str) -> dict:
+        response = session.get(f"{base}/api/v2/{path}", timeout=30)
+        assert response.ok, f"{path}: {response.status_code} {response.text[:300]}"
+        return response.json()
+
+    yield get
+    session.close()
+
+
+def test_mapped_crawl_tasks_are_named_by_their_hub_in_the_api(api):
+    from urllib.parse import quote
+
+    runs = [run for run in api("dags/lw_crawl/dagRuns")["dag_runs"] if run["state"] == "success"]
+    assert runs, "no finished lw_crawl run"
+    for run in runs:
+        instances = api(f"dags/lw_crawl/dagRuns/{quote(run['dag_run_id'], safe='')}/taskInstances")
+        for task_id in ("crawl", "validate"):
+            named = {
+                ti["rendered_map_index"] for ti in instances["task_instances"] if ti["task_id"] == task_id
+            }
+            assert named == set(hub_names()), f"{run['dag_run_id']} {task_id}: {named}"
+
+
+def test_raw_asset_events_say_which_partition_they_announce(stack, db, days):
+    for hub in hub_names():
+        rows = db(
+            "select e.extra from asset_event e join asset a on a.id = e.asset_id where a.name = :name",
+            name=raw_asset(hub).name,
+        )
+        extras = [json.loads(extra) if isinstance(extra, str) else extra for (extra,) in rows]
+        assert sorted(extra["day"] for extra in extras) == [day.isoformat() for day in days], hub
+        for extra in extras:
+            assert extra["hub"] == hub and extra["verdict"] == "passed" and extra["records"] > 0, extra
+            assert extra["location"] == f"{stack['STACK_STORE']}/raw/hub={hub}/dt={extra['day']}/", extra
 
 
 def test_every_hub_day_is_a_committed_partition_in_s3(stack, days):

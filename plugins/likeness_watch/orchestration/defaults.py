@@ -7,6 +7,7 @@ failure a retry cannot fix opts out (``deliver``, the quality gates' verdicts).
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pendulum
@@ -21,3 +22,9 @@ DEFAULT_ARGS: dict[str, Any] = {
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=30),
 }
+
+README = Path(__file__).resolve().parents[3] / "README.md"
+
+OWNER_LINKS: dict[str, str] = {DEFAULT_ARGS["owner"]: f"file://localhost{README.as_posix()}#airflow"}
+"""The owner's link in the UI: the README's Airflow section (what runs, how to rerun). The project
+has no hosted docs, so it names this checkout's file (Airflow wants a scheme and a host)."""

@@ -6,13 +6,26 @@ amazon provider falls back to the usual boto3 chain when the connection is not d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore, open_store
+
+if TYPE_CHECKING:
+    from likeness_watch.quality.summary import ValidationSummary
+
+log = logging.getLogger(__name__)
+
+PROGRESS_EVERY_S = 30.0
+"""A crawl at a real hub's 1 request/s runs for many minutes: one progress line per phase this often."""
+
+VERDICTS = {"committed": "passed", "quarantined": "quarantined", "landed": "not gated yet"}
+"""A raw manifest's status as the gate's verdict (asset event extras, logs)."""
 
 
 def airflow_store(settings: Settings) -> ObjectStore:
@@ -24,12 +37,72 @@ def airflow_store(settings: Settings) -> ObjectStore:
     return open_store(settings.store, s3_client=client)
 
 
-def crawl_day_of(logical_date: datetime | None) -> date:
-    """The day a crawl run covers: its logical date, or for a run triggered without one
-    (Airflow 3's default for manual runs) the last complete UTC day."""
-    if logical_date is not None:
-        return logical_date.date()
-    return datetime.now(UTC).date() - timedelta(days=1)
+def crawl_day_of(requested: str | None, logical_date: datetime | None, now: datetime | None = None) -> date:
+    """The day a crawl run covers: the ``day`` param, else its logical date once that day is over,
+    else the last complete UTC day. A manual run has no logical date, or the trigger form's current
+    time: it must not crawl today's unfinished day, nor can a ``day`` param ask for one."""
+    last_complete = (now or datetime.now(UTC)).astimezone(UTC).date() - timedelta(days=1)
+    if requested:
+        day = date.fromisoformat(requested)
+        if day > last_complete:
+            raise ValueError(f"day {day} is not over yet in UTC: the last complete day is {last_complete}")
+        return day
+    if logical_date is not None and logical_date.astimezone(UTC).date() <= last_complete:
+        return logical_date.astimezone(UTC).date()
+    return last_complete
+
+
+def partition_location(store: ObjectStore, hub: str, day: date) -> str:
+    """Where a raw partition lives, as a URI an engineer can paste (logs, asset events)."""
+    from likeness_watch.raw.layout import partition_prefix
+
+    return f"{store.uri.rstrip('/')}/{partition_prefix(hub, day)}"
+
+
+class CrawlProgressLog:
+    """The crawler's ``progress`` hook as task log lines: each phase's calls, items and rate, every
+    ``every`` seconds and when the phase ends, so a long crawl is never silent."""
+
+    UNITS = {"discovery": "pages", "gap_probe": "probes", "refresh": "batches"}
+
+    def __init__(self, hub: str, day: date, every: float = PROGRESS_EVERY_S) -> None:
+        self.label = f"{hub} {day}"
+        self.every = every
+        self.phase: str | None = None
+        self.calls = self.items = 0
+        self.started = self.logged = time.monotonic()
+
+    def __call__(self, phase: str, count: int) -> None:
+        if phase != self.phase:
+            self.finish()
+            self.phase, self.calls, self.items = phase, 0, 0
+            self.started = self.logged = time.monotonic()
+        self.calls += 1
+        self.items += count
+        if time.monotonic() - self.logged >= self.every:
+            self._line("so far")
+
+    def finish(self) -> None:
+        """Log the current phase's totals (call once more after the crawl)."""
+        if self.phase is not None:
+            self._line("done")
+            self.phase = None
+
+    def _line(self, state: str) -> None:
+        self.logged = time.monotonic()
+        elapsed = max(self.logged - self.started, 1e-6)
+        unit = self.UNITS.get(self.phase or "", "calls")
+        log.info(
+            "Crawl %s phase %s %s: %d %s, %d items in %.1f s (%.1f items/s)",
+            self.label,
+            self.phase,
+            state,
+            self.calls,
+            unit,
+            self.items,
+            elapsed,
+            self.items / elapsed,
+        )
 
 
 @contextmanager
@@ -51,7 +124,24 @@ def crawl_hub(hub: str, day: date) -> dict[str, Any]:
     from likeness_watch.crawl import crawl_day
 
     settings = Settings()
-    manifest = crawl_day(hub, day, settings, airflow_store(settings))
+    store = airflow_store(settings)
+    progress = CrawlProgressLog(hub, day)
+    started = time.monotonic()
+    manifest = crawl_day(hub, day, settings, store, progress=progress)
+    progress.finish()
+    elapsed = max(time.monotonic() - started, 1e-6)
+    log.info(
+        "Crawl %s %s finished: %d records, %d pages, %d requests in %.1f s (%.1f requests/s), mode %s",
+        hub,
+        day,
+        manifest.record_count,
+        manifest.pages_fetched,
+        manifest.requests,
+        elapsed,
+        manifest.requests / elapsed,
+        manifest.mode,
+    )
+    log.info("Partition %s: %s", manifest.status, partition_location(store, hub, day))
     return {
         "hub": hub,
         "dt": manifest.dt,
@@ -70,12 +160,84 @@ def gate_raw_partition(hub: str, day: date) -> dict[str, Any]:
     Fails closed: any other exception (a malformed suite, a store error) quarantines the partition
     too before it propagates; the task's next successful run releases it.
     """
-    from likeness_watch.quality import validate_raw
+    from likeness_watch.quality import QualityGateError, validate_raw
+    from likeness_watch.raw import read_manifest
+
+    quiet_great_expectations()
+    settings = Settings()
+    store = airflow_store(settings)
+    location = partition_location(store, hub, day)
+    with verdicts_are_final():
+        try:
+            summary = validate_raw(settings, store, hub, day)
+        except QualityGateError as exc:
+            if exc.summary is not None:
+                log_summary(exc.summary)
+            log.error("Raw gate verdict for %s %s: FAILED, partition quarantined: %s", hub, day, location)
+            raise
+    log_summary(summary)
+    manifest = read_manifest(store, hub, day)
+    status = manifest.status if manifest else "missing"
+    log.info("Raw gate verdict for %s %s: PASSED, partition %s: %s", hub, day, status, location)
+    return {
+        "hub": hub,
+        "dt": day.isoformat(),
+        "verdict": "passed",
+        "partition": location,
+        "docs": summary.docs_url,
+    }
+
+
+def quiet_great_expectations() -> None:
+    """GX logs hundreds of INFO lines per session (``Skipping registering function ...``) around the
+    summary; a task log shows its warnings only."""
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+
+
+def log_summary(summary: ValidationSummary) -> None:
+    """A gate's summary in the task log: the headline, each table row, note and the Data Docs path
+    on its own line (``render`` ends with ``Data Docs: <path>``)."""
+    for line in summary.render().splitlines():
+        if line.strip():
+            log.info("%s", line.rstrip())
+
+
+def partition_events(day: date) -> dict[str, dict[str, Any]]:
+    """Each hub's raw partition of ``day`` as the ``extra`` of its asset event: what the build gets,
+    where it lies and the gate's verdict (a quarantined partition is announced, and skipped)."""
+    from likeness_watch.hubs.registry import hub_names
+    from likeness_watch.raw import read_manifest
+    from likeness_watch.raw.manifest import ManifestError
 
     settings = Settings()
-    with verdicts_are_final():
-        summary = validate_raw(settings, airflow_store(settings), hub, day)
-    return {"hub": hub, "dt": day.isoformat(), "summary": summary.render()}
+    store = airflow_store(settings)
+    extras: dict[str, dict[str, Any]] = {}
+    for hub in hub_names():
+        try:
+            manifest = read_manifest(store, hub, day)
+        except ManifestError as exc:
+            log.warning("%s", exc)
+            manifest = None
+        extras[hub] = {
+            "day": day.isoformat(),
+            "hub": hub,
+            "records": manifest.record_count if manifest else 0,
+            "location": partition_location(store, hub, day),
+            "verdict": VERDICTS.get(manifest.status, manifest.status) if manifest else "missing",
+        }
+        log.info("Announcing raw_%s: %s", hub, extras[hub])
+    return extras
+
+
+def triggering_partitions(events: Mapping[Any, Sequence[Any]] | None) -> list[dict[str, Any]]:
+    """The raw partitions announced by the asset events that triggered a build, each logged; a run
+    without them (manual, ``dags test``) builds whatever is new or re-crawled, as every run does."""
+    extras = [dict(event.extra) for batch in (events or {}).values() for event in batch if event.extra]
+    for extra in extras:
+        log.info("Builds %(hub)s %(day)s: %(records)s records, gate %(verdict)s, at %(location)s", extra)
+    if not extras:
+        log.info("No triggering raw asset events: builds every new or re-crawled committed partition")
+    return extras
 
 
 def prepare_candidate() -> str:
@@ -88,11 +250,19 @@ def prepare_candidate() -> str:
 def gate_candidate(layer: str, day: date | None) -> str:
     """Quality gate on the candidate warehouse; a failure keeps it unpublished, without retries."""
     from likeness_watch import pipeline
+    from likeness_watch.quality import QualityGateError
 
+    quiet_great_expectations()
     settings = Settings()
     with verdicts_are_final():
-        summary = pipeline.gate_candidate(settings, layer, day, store=airflow_store(settings))
-    return summary.render()
+        try:
+            summary = pipeline.gate_candidate(settings, layer, day, store=airflow_store(settings))
+        except QualityGateError as exc:
+            if exc.summary is not None:
+                log_summary(exc.summary)
+            raise
+    log_summary(summary)
+    return summary.headline()
 
 
 def publish_validated() -> dict[str, Any]:

@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from airflow.sdk.exceptions import AirflowFailException
 
-from likeness_watch.orchestration.runtime import crawl_day_of, verdicts_are_final
+from likeness_watch.orchestration.runtime import CrawlProgressLog, crawl_day_of, verdicts_are_final
 from likeness_watch.quality import QualityGateError
 
-
-def test_a_run_crawls_its_logical_date():
-    assert crawl_day_of(datetime(2025, 5, 1, tzinfo=UTC)) == date(2025, 5, 1)
+NOW = datetime(2025, 5, 10, 13, 30, tzinfo=UTC)
 
 
-def test_a_run_triggered_without_logical_date_crawls_the_last_complete_day():
-    assert crawl_day_of(None) == datetime.now(UTC).date() - timedelta(days=1)
+def test_a_run_crawls_its_day_param_else_its_logical_date():
+    assert crawl_day_of("2025-05-01", datetime(2025, 5, 8, tzinfo=UTC), NOW) == date(2025, 5, 1)
+    assert crawl_day_of(None, datetime(2025, 5, 1, tzinfo=UTC), NOW) == date(2025, 5, 1)
+
+
+def test_a_manual_run_never_crawls_an_unfinished_day():
+    assert crawl_day_of(None, None) == datetime.now(UTC).date() - timedelta(days=1)
+    assert crawl_day_of(None, NOW, NOW) == date(2025, 5, 9)  # the trigger form's "now"
+    with pytest.raises(ValueError, match="not over yet"):
+        crawl_day_of("2025-05-10", None, NOW)
+
+
+def test_crawl_progress_is_logged_per_phase_and_at_a_steady_cadence(caplog):
+    caplog.set_level(logging.INFO, logger="likeness_watch.orchestration.runtime")
+    progress = CrawlProgressLog("civitai", date(2025, 5, 1), every=0)
+    progress("discovery", 100)
+    progress("discovery", 50)
+    progress("refresh", 20)
+    progress.finish()
+    lines = [record.getMessage() for record in caplog.records]
+    assert "Crawl civitai 2025-05-01 phase discovery so far: 2 pages, 150 items in" in lines[1]
+    assert "phase discovery done: 2 pages, 150 items" in lines[2]
+    assert "phase refresh done: 1 batches, 20 items" in lines[-1] and "items/s" in lines[-1]
 
 
 def test_a_failed_gate_fails_its_task_for_good_but_gate_errors_retry():
