@@ -241,10 +241,16 @@ def triggering_partitions(events: Mapping[Any, Sequence[Any]] | None) -> list[di
 
 
 def prepare_candidate() -> str:
-    """Copy the published warehouse to the candidate that dbt builds into; returns its path."""
+    """Copy the published warehouse to the candidate that dbt builds into, and quarantine the
+    partitions it is about to load whose files no longer match their sha256 (cosmos runs dbt
+    without ``build_warehouse``, which does the same check); returns the candidate's path."""
     from likeness_watch import pipeline
+    from likeness_watch.warehouse.build import verify_unloaded
 
-    return str(pipeline.prepare(Settings()).warehouse)
+    settings = Settings()
+    candidate = pipeline.prepare(settings).warehouse
+    verify_unloaded(airflow_store(settings), candidate)
+    return str(candidate)
 
 
 def gate_candidate(layer: str, day: date | None) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from likeness_watch.raw.integrity import quarantine_changed
 from likeness_watch.raw.writer import utc_now
 from likeness_watch.settings import Settings
-from likeness_watch.store import open_store
+from likeness_watch.store import ObjectStore, open_store
 from likeness_watch.warehouse.access import connect
 from likeness_watch.warehouse.paths import DBT_PROJECT_DIR, resolve_store_uri
 
@@ -233,6 +233,15 @@ def release_warehouse() -> None:
     gc.collect()
 
 
+def verify_unloaded(store: ObjectStore, warehouse: Path, full_refresh: bool = False) -> list[str]:
+    """Before a build (the CLI's, and lw_build's before cosmos runs dbt): quarantine the partitions
+    it is about to load whose files no longer match their sha256; one line each, the others build."""
+    quarantined = quarantine_changed(store, set() if full_refresh else loaded_runs(warehouse), utc_now())
+    for line in quarantined:
+        log.warning(line)
+    return quarantined
+
+
 def build_warehouse(
     settings: Settings, full_refresh: bool = False, select: str | None = None, unit_tests: bool = False
 ) -> BuildResult:
@@ -256,10 +265,7 @@ def build_warehouse(
         full_refresh,
         select or "all",
     )
-    store = open_store(variables["lw_store"])
-    quarantined = quarantine_changed(store, set() if full_refresh else loaded_runs(warehouse), utc_now())
-    for line in quarantined:
-        log.warning(line)
+    quarantined = verify_unloaded(open_store(variables["lw_store"]), warehouse, full_refresh)
     started = time.monotonic()
     try:
         outcome = dbtRunner().invoke(

@@ -44,3 +44,28 @@ def test_a_failed_gate_fails_its_task_for_good_but_gate_errors_retry():
         raise QualityGateError("raw gate failed: expect_column_values_to_not_be_null(model_id)")
     with pytest.raises(OSError), verdicts_are_final():
         raise OSError("store unreachable")
+
+
+def test_lw_builds_candidate_skips_a_partition_whose_files_changed(tmp_path, monkeypatch):
+    """Cosmos runs dbt without ``build_warehouse``: preparing the candidate does its checksum check."""
+    from likeness_watch.orchestration.runtime import prepare_candidate
+    from likeness_watch.raw import PartitionWriter, committed_partitions, read_manifest
+    from likeness_watch.store import open_store
+
+    lake = tmp_path / "lake"
+    for name, value in {
+        "STORE": lake,
+        "WAREHOUSE": tmp_path / "w.duckdb",
+        "STATE": tmp_path / "s.duckdb",
+    }.items():
+        monkeypatch.setenv(f"LW_{name}", str(value))
+    store = open_store(str(lake))
+    manifests = []
+    for day in (date(2025, 4, 30), date(2025, 5, 1)):
+        writer = PartitionWriter(store, "civitai", day)
+        writer.add({"hub": "civitai", "model_id": "1", "via": "listing", "record": {"id": 1}})
+        manifests.append(writer.commit(mode="sweep"))
+    store.put_bytes(manifests[1].files[0].key, b"not what was committed")
+    prepare_candidate()
+    assert [m.run_id for m in committed_partitions(store)] == [manifests[0].run_id]
+    assert manifests[1].files[0].key in read_manifest(store, "civitai", date(2025, 5, 1)).quarantine["reason"]
