@@ -168,7 +168,9 @@ def test_a_raw_gate_error_during_crawl_quarantines_and_is_one_line(runner, tmp_p
     suites = tmp_path / "expectations"
     shutil.copytree(repo_root / "expectations", suites)
     dim = suites / "marts/dim_model.yml"
-    dim.write_text(dim.read_text().replace("kwargs: {column: is_likeness}", "kwargs: {colum: is_likeness}"))
+    text = dim.read_text()
+    assert "kwargs: {column: downloads," in text, "the typo below must break the suite"
+    dim.write_text(text.replace("kwargs: {column: downloads,", "kwargs: {colum: downloads,"))
     monkeypatch.setenv("LW_EXPECTATIONS", str(suites))
     monkeypatch.setattr("likeness_watch.crawl.command.crawl_day", fake_crawl("a/b"))
     result = runner.invoke(main, ["crawl", "--hub", "huggingface", "--date", "2025-05-01"])
