@@ -152,7 +152,7 @@ def test_interrupted_crawl_resumes_from_checkpoint(sim, tmp_path):
     lake = tmp_path / "lake"
     pages = Counter()
 
-    def fail_after_three_pages(phase: str, count: int) -> None:
+    def fail_after_three_pages(phase: str, count: int, requests: int) -> None:
         pages[phase] += 1
         if phase == "discovery" and pages[phase] == 3:
             sim.set_faults("5xx=1.0")

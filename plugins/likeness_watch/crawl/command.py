@@ -31,7 +31,7 @@ def crawl_with_progress(
     """Run one crawl, showing items per phase on ``progress``."""
     tasks: dict[str, int] = {}
 
-    def advance(phase: str, count: int) -> None:
+    def advance(phase: str, count: int, requests: int) -> None:
         if phase not in tasks:
             tasks[phase] = progress.add_task(f"{hub} {day} {phase}", total=None)
         progress.advance(tasks[phase], count)

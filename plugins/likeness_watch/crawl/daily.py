@@ -48,7 +48,8 @@ from likeness_watch.store import ObjectStore
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, int], None]
+Progress = Callable[[str, int, int], None]
+"""(phase, items done by this call, hub requests made so far by the crawl)."""
 CHECKPOINT_EVERY_PAGES = 10
 MAX_CURSOR_REPEATS = 3
 """Visits of one cursor (a hub glitch may hand one back twice; a cycle hands them back forever)."""
@@ -87,7 +88,7 @@ class DailyCrawl:
         self.day = adapter.day
         self.store = store
         self.settings = settings
-        self.progress = progress or (lambda phase, n: None)
+        self.progress = progress or (lambda phase, n, requests: None)
         self.writer = PartitionWriter(store, self.hub, self.day)
         previous = latest_before(store, self.hub, self.day)
         self.state = CrawlState.load(store, self.hub, date.fromisoformat(previous.dt) if previous else None)
@@ -196,7 +197,7 @@ class DailyCrawl:
             fresh = sum(self._discover_item(item, via, stop_at) for item in page.items)
             if keys:
                 self.max_key = max([*keys, self.max_key] if self.max_key is not None else keys)
-            self.progress("discovery", len(page.items))
+            self.progress("discovery", len(page.items), self._requests())
             idle_pages = 0 if fresh else idle_pages + 1
             if not page.items:
                 self.anomalies["empty_pages"] += 1
@@ -275,7 +276,7 @@ class DailyCrawl:
         for model_id in islice(candidates, max(budget, 0)):
             fetched = self._per_model(self.adapter.fetch, model_id)
             self.phase_stats["gap_probe"]["probes"] += 1
-            self.progress("gap_probe", 1)
+            self.progress("gap_probe", 1, self._requests())
             if fetched is None:
                 continue
             if fetched.record is None:
@@ -296,7 +297,7 @@ class DailyCrawl:
                     self.gone.add(fetched.model_id)
                     self.phase_stats["refresh"]["gone"] += 1
                 self._record(fetched.model_id, "refresh", fetched.status, fetched.record, fetched.card)
-            self.progress("refresh", len(chunk))
+            self.progress("refresh", len(chunk), self._requests())
             self._checkpoint()
 
     def _refreshed(self, model_ids: list[str]) -> list[Fetched]:

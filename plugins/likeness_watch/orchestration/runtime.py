@@ -60,8 +60,8 @@ def partition_location(store: ObjectStore, hub: str, day: date) -> str:
 
 
 class CrawlProgressLog:
-    """The crawler's ``progress`` hook as task log lines: each phase's calls, items and rate, every
-    ``every`` seconds and when the phase ends, so a long crawl is never silent."""
+    """The crawler's ``progress`` hook as task log lines: each phase's calls, items, requests and
+    rates, every ``every`` seconds and when the phase ends, so a long crawl is never silent."""
 
     UNITS = {"discovery": "pages", "gap_probe": "probes", "refresh": "batches"}
 
@@ -69,16 +69,17 @@ class CrawlProgressLog:
         self.label = f"{hub} {day}"
         self.every = every
         self.phase: str | None = None
-        self.calls = self.items = 0
+        self.calls = self.items = self.requests = self.requests_before = 0
         self.started = self.logged = time.monotonic()
 
-    def __call__(self, phase: str, count: int) -> None:
+    def __call__(self, phase: str, count: int, requests: int) -> None:
         if phase != self.phase:
             self.finish()
-            self.phase, self.calls, self.items = phase, 0, 0
+            self.phase, self.calls, self.items, self.requests_before = phase, 0, 0, self.requests
             self.started = self.logged = time.monotonic()
         self.calls += 1
         self.items += count
+        self.requests = requests
         if time.monotonic() - self.logged >= self.every:
             self._line("so far")
 
@@ -93,15 +94,17 @@ class CrawlProgressLog:
         elapsed = max(self.logged - self.started, 1e-6)
         unit = self.UNITS.get(self.phase or "", "calls")
         log.info(
-            "Crawl %s phase %s %s: %d %s, %d items in %.1f s (%.1f items/s)",
+            "Crawl %s phase %s %s: %d %s, %d items, %d requests in %.1f s (%.1f items/s, %.2f requests/s)",
             self.label,
             self.phase,
             state,
             self.calls,
             unit,
             self.items,
+            self.requests - self.requests_before,
             elapsed,
             self.items / elapsed,
+            (self.requests - self.requests_before) / elapsed,
         )
 
 

@@ -29,14 +29,14 @@ def test_a_manual_run_never_crawls_an_unfinished_day():
 def test_crawl_progress_is_logged_per_phase_and_at_a_steady_cadence(caplog):
     caplog.set_level(logging.INFO, logger="likeness_watch.orchestration.runtime")
     progress = CrawlProgressLog("civitai", date(2025, 5, 1), every=0)
-    progress("discovery", 100)
-    progress("discovery", 50)
-    progress("refresh", 20)
+    progress("discovery", 100, 1)
+    progress("discovery", 50, 2)
+    progress("refresh", 20, 3)
     progress.finish()
     lines = [record.getMessage() for record in caplog.records]
-    assert "Crawl civitai 2025-05-01 phase discovery so far: 2 pages, 150 items in" in lines[1]
-    assert "phase discovery done: 2 pages, 150 items" in lines[2]
-    assert "phase refresh done: 1 batches, 20 items" in lines[-1] and "items/s" in lines[-1]
+    assert "Crawl civitai 2025-05-01 phase discovery so far: 2 pages, 150 items, 2 requests in" in lines[1]
+    assert "phase discovery done: 2 pages, 150 items, 2 requests" in lines[2]
+    assert "phase refresh done: 1 batches, 20 items, 1 requests" in lines[-1] and "requests/s" in lines[-1]
 
 
 def test_a_failed_gate_fails_its_task_for_good_but_gate_errors_retry():
