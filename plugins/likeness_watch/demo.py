@@ -10,6 +10,7 @@ tool (``hubsim``, the dev and demo extras): without it the CLI says which extras
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -22,6 +23,9 @@ from likeness_watch.raw import Manifest
 from likeness_watch.settings import Settings
 from likeness_watch.store import open_store
 
+if TYPE_CHECKING:  # the pipeline loads the quality gates: not at import (demo --help stays quick)
+    from likeness_watch.pipeline import RawGateOutcome
+
 SIM_GAP_PROBE_BUDGET = 5000
 SIM_REFRESH_BUDGET = 300
 """Enough to notice the ban day's removals among recent models, small enough for a quick demo."""
@@ -29,11 +33,16 @@ SIM_REFRESH_BUDGET = 300
 
 def crawl_days(
     settings: Settings, sim_url: str, days: list[date], console: Console
-) -> dict[tuple[str, date], Manifest]:
-    """Crawl every hub for each day against the simulator; returns the committed manifests."""
+) -> tuple[dict[tuple[str, date], Manifest], RawGateOutcome]:
+    """Crawl every hub for each day against the simulator, and gate each day before the next, as
+    lw_crawl does: a crawl lands its partition, only the raw gate commits it, and the next day's
+    crawl continues from the last committed one. Returns the manifests and the gate outcome."""
+    from likeness_watch.pipeline import RawGateOutcome, gate_raw
+
     store = open_store(settings.store)
     store.check()
     manifests: dict[tuple[str, date], Manifest] = {}
+    gated = RawGateOutcome()
     with progress_bar() as progress:
         overall = progress.add_task("crawl days", total=len(days) * len(hub_names()))
         for day in days:
@@ -42,7 +51,10 @@ def crawl_days(
                     hub, day, settings, store, progress, base_url=sim_base_url(sim_url, hub), rps=SIM_RPS
                 )
                 progress.advance(overall)
-    return manifests
+            outcome = gate_raw(settings, store, [(hub, day) for hub in hub_names()])
+            gated.passed += outcome.passed
+            gated.quarantined.update(outcome.quarantined)
+    return manifests, gated
 
 
 def crawl_table(manifests: dict[tuple[str, date], Manifest]) -> Table:
@@ -82,24 +94,21 @@ def demo(start: datetime, days: int, seed: int, scale: float) -> None:
     server.start()
     try:
         console.print(f"Simulator on {server.url}; store {settings.store}")
-        manifests = crawl_days(settings, server.url, day_list, console)
+        manifests, gate = crawl_days(settings, server.url, day_list, console)
     finally:
         server.stop()
     console.print(crawl_table(manifests))
-    run_downstream(settings, day_list, list(manifests), console)
+    run_downstream(settings, day_list, gate, console)
 
 
-def run_downstream(
-    settings: Settings, days: list[date], partitions: list[tuple[str, date]], console: Console
-) -> None:
-    """Quality gates, warehouse, alerts and report for the crawled period."""
+def run_downstream(settings: Settings, days: list[date], gate: RawGateOutcome, console: Console) -> None:
+    """Warehouse, its gates, alerts and report for the crawled and raw-gated period."""
     from likeness_watch.alerts.command import summary as alert_summary
     from likeness_watch.alerts.run import run_alerts_range
-    from likeness_watch.pipeline import build_and_publish, gate_raw
+    from likeness_watch.pipeline import build_and_publish
     from likeness_watch.report import write_report
 
-    console.rule("Raw quality gate")
-    gate = gate_raw(settings, open_store(settings.store), partitions)
+    console.rule("Raw quality gate (each day, right after its crawl)")
     console.print(f"{len(gate.passed)} partitions passed, {len(gate.quarantined)} quarantined")
     for (hub, day), message in sorted(gate.quarantined.items()):
         console.print(f"quarantined {hub} {day}: {message}", markup=False, highlight=False)

@@ -34,6 +34,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], 
     build the warehouse and read it as the report does; returns (observable truth, report data)."""
     from hubsim import SimConfig, SimServer, build_world, sim_base_url
     from likeness_watch.crawl import crawl_day
+    from likeness_watch.pipeline import gate_raw
     from likeness_watch.warehouse import build_warehouse
 
     root = tmp_path_factory.mktemp("truth")
@@ -47,6 +48,9 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], 
         for day in days:
             for hub in ("civitai", "huggingface"):
                 crawl_day(hub, day, settings, store, base_url=sim_base_url(server.url, hub), rps=500.0)
+            # A crawl lands its day; the raw gate commits it (and the next day's crawl builds on it).
+            gated = gate_raw(settings, store, [("civitai", day), ("huggingface", day)])
+            assert not gated.quarantined, gated.quarantined
         truth = observable_truth(world, days, refuses_detail(server.url))
     build_warehouse(settings)
     return truth, load_report_data(settings.warehouse)
