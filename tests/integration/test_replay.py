@@ -20,6 +20,7 @@ from likeness_watch.quality import validate_raw
 from likeness_watch.raw import iter_envelopes
 from likeness_watch.settings import Settings
 from likeness_watch.store import open_store
+from tests.integration.sweeps import civitai_sweep, hf_sweep
 
 REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "real"
 CIVITAI_DUMP = "civitai_models_2023.jsonl.gz"
@@ -75,27 +76,6 @@ def civ(server, path: str, day: date | None = None) -> str:
 
 def hf(server, path: str, day: date | None = None) -> str:
     return f"{server.url}{f'/at/{day}' if day else ''}/huggingface{path}"
-
-
-def civitai_sweep(url: str, params: dict) -> list[dict]:
-    items, session = [], requests.Session()
-    while url:
-        body = session.get(url, params=params, timeout=30).json()
-        params = None
-        items += body["items"]
-        url = body["metadata"].get("nextPage")
-    return items
-
-
-def hf_sweep(url: str, params: dict) -> tuple[list[dict], list[requests.Response]]:
-    items, responses, session = [], [], requests.Session()
-    while url:
-        response = session.get(url, params=params, timeout=30)
-        params = None
-        responses.append(response)
-        items += response.json()
-        url = response.links.get("next", {}).get("url")
-    return items, responses
 
 
 # --- Civitai ------------------------------------------------------------------------------------------

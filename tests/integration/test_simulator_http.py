@@ -15,6 +15,7 @@ import yaml
 
 from hubsim import BAN_DAY, FAULTS, SimServer
 from hubsim.clock import date_of
+from tests.integration.sweeps import civitai_sweep, hf_sweep
 
 DAY = date(2025, 5, 20)
 EVERYTHING = {"limit": 100, "sort": "Newest", "nsfw": "true"}
@@ -28,27 +29,6 @@ def civ(sim, path: str, day: date | None = DAY) -> str:
 def hf(sim, path: str, day: date | None = DAY) -> str:
     prefix = f"/at/{day.isoformat()}" if day else ""
     return f"{sim.url}{prefix}/huggingface{path}"
-
-
-def civitai_sweep(url: str, params: dict) -> list[dict]:
-    items, session = [], requests.Session()
-    while url:
-        body = session.get(url, params=params, timeout=10).json()
-        params = None
-        items += body["items"]
-        url = body["metadata"].get("nextPage")
-    return items
-
-
-def hf_sweep(url: str, params: dict) -> tuple[list[dict], list[requests.Response]]:
-    items, responses, session = [], [], requests.Session()
-    while url:
-        response = session.get(url, params=params, timeout=10)
-        params = None
-        responses.append(response)
-        items += response.json()
-        url = response.links.get("next", {}).get("url")
-    return items, responses
 
 
 def first(models, predicate):
