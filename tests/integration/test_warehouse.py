@@ -14,6 +14,8 @@ CLI), each shared by the tests that read it.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -703,3 +705,55 @@ def test_s3_store_reads_the_same_committed_records(first, s3_build):
     sql = "select * exclude (run_id, loaded_at, load_id) from fct_model_daily order by hub, model_id, dt"
     assert query(s3_build, sql) == query(first.warehouse, sql)
     assert one(s3_build, "select count(*) from fct_model_daily") == 11
+
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute("select max(dt) from fct_model_daily").fetchone()[0], flush=True)
+sys.stdin.readline()
+print(con.execute("select max(dt) from fct_model_daily").fetchone()[0], flush=True)
+"""
+
+
+def test_cli_build_swaps_in_beside_an_open_reader(first, lake, tmp_path):
+    """An analyst's read-only connection (another process) neither blocks `likeness-watch build`
+    nor sees a half-built file: it keeps its snapshot and sees the new day on reconnect."""
+    store_root = tmp_path / "lake"
+    shutil.copytree(lake, store_root)
+    d7 = date(2025, 5, 7)
+    write_partition(
+        open_store(str(store_root)),
+        "civitai",
+        d7,
+        [envelope("civitai", 101, civitai_model(101, *ELENA, SHA_ELENA, 130))],
+    )
+    warehouse = tmp_path / "wh" / "warehouse.duckdb"
+    warehouse.parent.mkdir()
+    shutil.copy(first.warehouse, warehouse)
+    old_max = str(one(warehouse, "select max(dt) from fct_model_daily"))
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(warehouse)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout is not None and reader.stdin is not None
+        assert reader.stdout.readline().strip() == old_max
+        built = subprocess.run(
+            [str(Path(sys.executable).parent / "likeness-watch"), "build", "--store", str(store_root)]
+            + ["--warehouse", str(warehouse)],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=600,
+            check=False,
+        )
+        assert built.returncode == 0, built.stderr[-2000:]
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == old_max  # its snapshot, not a half-built file
+    finally:
+        reader.communicate(timeout=60)
+    assert one(warehouse, "select max(dt) from fct_model_daily") == d7  # a new connection: new data

@@ -2,26 +2,25 @@
 
 1. ``prepare_candidate`` copies the published warehouse to ``<dir>/candidate/<name>`` (same file
    name, so DuckDB's catalog name, which dbt writes into every view, stays the same), so
-   incremental models continue from the published history;
+   incremental models continue from the published history; the copy opens the published file
+   read-only, so analysts' open connections do not block it (``likeness_watch.warehouse.snapshot``);
 2. the build runs on it: ``build_warehouse(settings.model_copy(update={"warehouse": candidate}))``;
 3. ``validate_warehouse(settings, layer, day, candidate=True)`` validates it (staging, then marts)
    and stamps the file's state as passed; ``publish_candidate`` refuses a candidate whose stamps
    do not match it (a gate failed or was skipped, or the file changed since);
 4. ``publish_candidate`` checkpoints the candidate and renames it over the published file (readers
    see the old file or the new one), under the published file's writer lock, which step 1 and
-   in-place builds hold too. Nothing is carried across: the gates' results and the alert history
-   live in the state store (``likeness_watch.state_store``), never in the warehouse, so a
-   publish neither waits for an alert run nor can lose what it records. (A candidate copied from
-   a warehouse of an earlier version sheds that version's copies of them, once the state store
-   has migrated them.)
+   the CLI's builds (copy, build, swap) hold too. Nothing is carried across: the gates' results
+   and the alert history live in the state store (``likeness_watch.state_store``), never in the
+   warehouse, so a publish neither waits for an alert run nor can lose what it records. (A
+   candidate copied from a warehouse of an earlier version sheds that version's copies of them,
+   once the state store has migrated them.)
 When a gate fails, step 4 does not happen: the candidate stays for inspection (``likeness-watch
 validate --layer marts --candidate``) and the next ``prepare_candidate`` replaces it.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 from likeness_watch.quality.summary import QualityGateError
@@ -31,46 +30,16 @@ from likeness_watch.state_store import TABLES as STATE_TABLES
 from likeness_watch.state_store import StateStore
 from likeness_watch.warehouse.access import connect, writer_lock
 from likeness_watch.warehouse.paths import candidate_path
-
-
-def _wal(path: Path) -> Path:
-    return path.with_name(path.name + ".wal")
-
-
-def _checkpoint(path: Path) -> None:
-    """Fold the write-ahead log into the file, so a byte copy of it is complete."""
-    con = connect(path)
-    try:
-        con.execute("checkpoint")
-    finally:
-        con.close()
+from likeness_watch.warehouse.snapshot import copy_published, swap_in
 
 
 def prepare_candidate(settings: Settings) -> Path:
     """A fresh candidate: a copy of the published warehouse, or nothing yet on the first build."""
     candidate = candidate_path(settings)
-    partial = candidate.with_name(candidate.name + ".partial")
-    candidate.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (candidate, _wal(candidate), partial, passed_stamp(candidate)):
-        stale.unlink(missing_ok=True)
-    if settings.warehouse.exists():
-        with writer_lock(settings.warehouse):
-            _checkpoint(settings.warehouse)
-            _copy(settings.warehouse, partial)
-        os.replace(partial, candidate)
+    passed_stamp(candidate).unlink(missing_ok=True)
+    with writer_lock(settings.warehouse):
+        copy_published(settings.warehouse, candidate)
     return candidate
-
-
-def _copy(source: Path, partial: Path) -> None:
-    """Copy ``source`` to ``partial``; on any error the partial copy is deleted (it can be GBs)."""
-    try:
-        shutil.copyfile(source, partial)
-    except BaseException as exc:
-        partial.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            reason = exc.strerror or str(exc)
-            raise OSError(exc.errno, f"cannot copy the warehouse {source} to {partial}: {reason}") from exc
-        raise
 
 
 def publish_candidate(settings: Settings) -> Path:
@@ -91,7 +60,6 @@ def publish_candidate(settings: Settings) -> Path:
     finally:
         con.close()
     with writer_lock(published):
-        _wal(published).unlink(missing_ok=True)
-        os.replace(candidate, published)
+        swap_in(candidate, published)
     passed_stamp(candidate).unlink(missing_ok=True)
     return published

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from likeness_watch.raw.integrity import quarantine_changed
+from likeness_watch.raw.layout import RAW_ROOT, parse_manifest_key
 from likeness_watch.raw.writer import utc_now
 from likeness_watch.settings import Settings
 from likeness_watch.store import ObjectStore, open_store
@@ -33,6 +34,10 @@ FACT_TABLE = "intermediate.int_model_daily"
 
 class WarehouseBuildError(RuntimeError):
     """dbt could not build the warehouse; the message names the failing models or tests."""
+
+
+class HistoryLossError(WarehouseBuildError):
+    """The build would drop partitions the warehouse was built from (a wrong or emptied store)."""
 
 
 @dataclass(frozen=True)
@@ -233,24 +238,75 @@ def release_warehouse() -> None:
     gc.collect()
 
 
-def verify_unloaded(store: ObjectStore, warehouse: Path, full_refresh: bool = False) -> list[str]:
-    """Before a build (the CLI's, and lw_build's before cosmos runs dbt): quarantine the partitions
-    it is about to load whose files no longer match their sha256; one line each, the others build."""
-    quarantined = quarantine_changed(store, set() if full_refresh else loaded_runs(warehouse), utc_now())
+def held_partitions(store: ObjectStore) -> set[tuple[str, str]]:
+    """``(hub, day)`` of every partition the store has a manifest for, whatever its status (one
+    listing, no reads): a quarantined, landed or unreadable partition is the store's to decide."""
+    return {
+        (hub, day.isoformat())
+        for key in store.list(f"{RAW_ROOT}/")
+        if (hub_day := parse_manifest_key(key))
+        for hub, day in [hub_day]
+    }
+
+
+def guard_history(
+    store: ObjectStore, loaded: set[tuple[str, str, str]], full_refresh: bool = False, force: bool = False
+) -> None:
+    """Refuse a build that would drop partitions the warehouse was built from: the history is the
+    product, and an empty or mistyped store would otherwise replace it with nothing.
+
+    A partition is kept when the store has its manifest (a quarantined one is dropped on purpose).
+    An incremental build refuses any loss. A full refresh may drop partitions the store no longer
+    has only when the store really is this warehouse's lake, i.e. holds at least one of the
+    partitions it was built from; a store holding none of them needs ``force`` too.
+    """
+    built_from = sorted({(hub, dt) for hub, dt, _ in loaded})
+    held = held_partitions(store)
+    lost = [partition for partition in built_from if partition not in held]
+    if not lost:
+        return
+    if full_refresh and (force or len(lost) < len(built_from)):
+        log.warning("full refresh drops %d partition(s) the store no longer has", len(lost))
+        return
+    shown = ", ".join(f"{hub} {dt}" for hub, dt in lost[:3]) + (" …" if len(lost) > 3 else "")
+    if len(lost) == len(built_from):
+        what, remedy = "none of the", "--full-refresh --force"
+    else:
+        what, remedy = f"{len(built_from) - len(lost)} of the", "--full-refresh"
+    raise HistoryLossError(
+        f"the store holds {what} {len(built_from)} partitions this warehouse was built from "
+        f"(lacks {shown}); check LW_STORE or pass {remedy} to rebuild from this store"
+    )
+
+
+def verify_unloaded(
+    store: ObjectStore, warehouse: Path, full_refresh: bool = False, force: bool = False
+) -> list[str]:
+    """Before a build (the CLI's, and lw_build's before cosmos runs dbt): refuse it if it would
+    drop history (``guard_history``), then quarantine the partitions it is about to load whose
+    files no longer match their sha256; one line each, the others build."""
+    loaded = loaded_runs(warehouse)
+    guard_history(store, loaded, full_refresh, force)
+    quarantined = quarantine_changed(store, set() if full_refresh else loaded, utc_now())
     for line in quarantined:
         log.warning(line)
     return quarantined
 
 
 def build_warehouse(
-    settings: Settings, full_refresh: bool = False, select: str | None = None, unit_tests: bool = False
+    settings: Settings,
+    full_refresh: bool = False,
+    select: str | None = None,
+    unit_tests: bool = False,
+    force: bool = False,
 ) -> BuildResult:
     """``dbt build`` the warehouse from the raw partitions of ``settings.store``.
 
     Incremental by default: only partitions that are new (or re-crawled) since the last build
     are read. ``full_refresh`` rebuilds everything from the raw layer; ``select`` is a dbt node
     selection (e.g. ``"+mart_targets"``); ``unit_tests`` also runs the dbt unit tests. Raises
-    ``WarehouseBuildError`` when dbt fails.
+    ``HistoryLossError`` before dbt runs when the build would drop partitions the warehouse was
+    built from (``force`` allows that on a full refresh), ``WarehouseBuildError`` when dbt fails.
     """
     from dbt.cli.main import dbtRunner
     from dbt_common.invocation import get_invocation_id
@@ -265,7 +321,7 @@ def build_warehouse(
         full_refresh,
         select or "all",
     )
-    quarantined = verify_unloaded(open_store(variables["lw_store"]), warehouse, full_refresh)
+    quarantined = verify_unloaded(open_store(variables["lw_store"]), warehouse, full_refresh, force)
     started = time.monotonic()
     try:
         outcome = dbtRunner().invoke(

@@ -36,3 +36,12 @@ def candidate_path(settings: Settings) -> Path:
     """Where builds write the warehouse awaiting the gate (``likeness_watch.quality.publish``);
     here, in a light module, because the build DAG needs it when it is parsed."""
     return settings.warehouse.parent / CANDIDATE_DIR / settings.warehouse.name
+
+
+BUILDING_DIR = "building"
+
+
+def building_path(warehouse: Path) -> Path:
+    """Where ``likeness-watch build`` builds the copy it then swaps in (same file name: DuckDB's
+    catalog name, which dbt writes into every view, must not change)."""
+    return warehouse.parent / BUILDING_DIR / warehouse.name

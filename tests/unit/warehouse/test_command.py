@@ -12,7 +12,7 @@ from likeness_watch.warehouse.build import BuildResult, WarehouseBuildError
 def test_flags_override_settings_and_failures_are_one_line(monkeypatch, tmp_path):
     seen = {}
 
-    def failing(settings, full_refresh=False, select=None, unit_tests=False):
+    def failing(settings, full_refresh=False, select=None, unit_tests=False, force=False):
         seen.update(store=settings.store, warehouse=settings.warehouse, full_refresh=full_refresh)
         seen.update(select=select, unit_tests=unit_tests)
         raise WarehouseBuildError("dbt build failed in 1 node(s): fct_model_daily: IO Error")
@@ -36,7 +36,7 @@ def test_flags_override_settings_and_failures_are_one_line(monkeypatch, tmp_path
     assert result.output.strip() == "Error: dbt build failed in 1 node(s): fct_model_daily: IO Error"
     assert seen == {
         "store": "s3://b/p",
-        "warehouse": tmp_path / "w.duckdb",
+        "warehouse": tmp_path / "building" / "w.duckdb",  # built beside the file, then swapped in
         "full_refresh": True,
         "select": "dim_model",
         "unit_tests": True,
@@ -44,7 +44,7 @@ def test_flags_override_settings_and_failures_are_one_line(monkeypatch, tmp_path
 
 
 def test_a_selected_build_prints_its_summary(monkeypatch, tmp_path):
-    def succeeding(settings, full_refresh=False, select=None, unit_tests=False):
+    def succeeding(settings, full_refresh=False, select=None, unit_tests=False, force=False):
         return BuildResult(Path(settings.warehouse), settings.store, full_refresh, "id", 1.0)
 
     monkeypatch.setattr(build_module, "build_warehouse", succeeding)
@@ -54,12 +54,12 @@ def test_a_selected_build_prints_its_summary(monkeypatch, tmp_path):
     assert "loaded 0 partitions (0 rows)" in result.output
 
 
-def test_a_build_in_place_holds_the_writer_lock(monkeypatch, tmp_path):
+def test_a_build_holds_the_writer_lock_until_the_swap(monkeypatch, tmp_path):
     """A DAG's publish (which takes the same lock) cannot swap the file under the build."""
     warehouse = tmp_path / "w.duckdb"
     held = []
 
-    def probing(settings, full_refresh=False, select=None, unit_tests=False):
+    def probing(settings, full_refresh=False, select=None, unit_tests=False, force=False):
         try:
             writer_lock(warehouse).acquire(timeout=0)
         except Timeout:
