@@ -1,8 +1,9 @@
 """Real hub records from ``../shared/real/`` in the classifier's input schema, joined to the labels.
 
 The mapping mirrors the staging models (``stg_civitai__models``, ``stg_huggingface__models``): a
-Hugging Face model card stands for the API record plus the card the crawler fetches (front matter =
-``cardData``, markdown body = ``description``).
+Hugging Face model card stands for the API record the replay hub serves for it (``hubsim``'s
+``card_record``: front matter as ``cardData``) plus the card the crawler fetches beside it (its
+markdown body, as staging cuts it, is the ``description``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from tests.eval.real_sample import CIVITAI_FILE, HF_FILE, REAL_DIR, hf_repo_id, read_jsonl_gz
+from hubsim.recorded import card_record, card_repo_id
+from tests.eval.real_sample import CIVITAI_FILE, HF_FILE, REAL_DIR, read_jsonl_gz
 
 LABELS = Path(__file__).with_name("real_labels.csv")
-_FRONT_MATTER = re.compile(r"^\s*---\s*\n(.*?)\n---[^\n]*\n?", re.S)
+_FRONT_MATTER = re.compile(r"^\s*---.*?\n---[^\n]*\n?", re.S)
+"""What ``stg_huggingface__models`` cuts off a card before it becomes the description."""
 
 
 def civitai_signals(item: dict[str, Any]) -> dict[str, Any]:
@@ -39,42 +40,32 @@ def civitai_signals(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def card_data(card: str) -> tuple[dict[str, Any], str]:
-    """(front matter as cardData, markdown body); a broken front matter reads as empty."""
-    match = _FRONT_MATTER.match(card)
-    if not match:
-        return {}, card
-    try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
-        data = None
-    return (data if isinstance(data, dict) else {}), card[match.end() :]
-
-
 def _as_list(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value if v is not None]
     return [str(value)] if value else []
 
 
-def hf_signals(card_record: dict[str, Any]) -> dict[str, Any]:
-    repo_id = hf_repo_id(card_record["file"])
-    data, body = card_data(card_record["card"])
-    tags = _as_list(data.get("tags"))
-    adapter = "lora" in tags or any(str(t).startswith("base_model:adapter:") for t in tags)
+def hf_signals(card: dict[str, Any]) -> dict[str, Any]:
+    """A card of the dump as staging reads it once crawled: the served record, and the card text."""
+    repo_id = card_repo_id(card["file"])
+    record = card_record(repo_id, card["card"])
+    data = record["cardData"]
+    tags = list(dict.fromkeys([*record["tags"], *_as_list(data.get("tags"))]))
+    adapter = "lora" in tags or any(tag.startswith("base_model:adapter:") for tag in tags)
     return {
         "hub": "huggingface",
         "model_id": repo_id,
         "name": repo_id.split("/", 1)[1],
         "type": "LORA" if adapter else ("TextualInversion" if "textual_inversion" in tags else "Checkpoint"),
         "tags": tags,
-        "description": body[:20000],
+        "description": _FRONT_MATTER.sub("", card["card"], count=1)[:20000],
         "trained_words": _as_list(data.get("instance_prompt")),
         "poi": None,
         "nsfw": "not-for-all-audiences" in tags,
         "nsfw_level": None,
         "base_model": (_as_list(data.get("base_model")) or [None])[0],
-        "creator": repo_id.split("/", 1)[0],
+        "creator": record["author"],
     }
 
 

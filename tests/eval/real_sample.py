@@ -16,6 +16,8 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from hubsim.recorded import card_repo_id
+
 REAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "real"
 CIVITAI_FILE = "civitai_models_2023.jsonl.gz"
 HF_FILE = "hf_model_cards_2023_2024.jsonl.gz"
@@ -48,13 +50,6 @@ def read_jsonl_gz(path: Path) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def hf_repo_id(file_name: str) -> str:
-    """``<author>_<repo>[_README].md`` -> ``author/repo`` (Hub user names have no underscore)."""
-    stem = re.sub(r"(_README)?\.md$", "", file_name)
-    author, _, repo = stem.partition("_")
-    return f"{author}/{repo}"
-
-
 def civitai_sample(items: list[dict], rng: random.Random) -> list[tuple[str, dict]]:
     strata: dict[tuple, list[dict]] = defaultdict(list)
     for item in items:
@@ -74,7 +69,7 @@ def civitai_sample(items: list[dict], rng: random.Random) -> list[tuple[str, dic
 def hf_sample(cards: list[dict], rng: random.Random) -> list[tuple[str, dict]]:
     by_id: dict[str, dict] = {}
     for card in cards:
-        by_id.setdefault(hf_repo_id(card["file"]), card)
+        by_id.setdefault(card_repo_id(card["file"]), card)
     ids = sorted(by_id)
     random_ids = rng.sample(ids, HF_RANDOM)
     rest = [i for i in ids if i not in set(random_ids) and _PERSON_HINT.search(by_id[i]["card"])]
@@ -110,7 +105,7 @@ def civitai_view(item: dict) -> dict:
 
 
 def hf_view(card: dict) -> dict:
-    return {"hub": "huggingface", "model_id": hf_repo_id(card["file"]), "card": card["card"][:3000]}
+    return {"hub": "huggingface", "model_id": card_repo_id(card["file"]), "card": card["card"][:3000]}
 
 
 def draw(real_dir: Path = REAL_DIR) -> list[dict]:

@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from hubsim import Replay, SimServer, sim_base_url
+from hubsim.recorded import card_repo_id
 from likeness_watch.classify import classify
 from likeness_watch.crawl import crawl_day
 from likeness_watch.quality import validate_raw
@@ -23,7 +24,7 @@ from likeness_watch.settings import Settings
 from likeness_watch.store import open_store
 from likeness_watch.warehouse import build_warehouse
 from tests.eval.real_records import hf_signals, read_labels
-from tests.eval.real_sample import HF_FILE, REAL_DIR, hf_repo_id, read_jsonl_gz
+from tests.eval.real_sample import HF_FILE, REAL_DIR, read_jsonl_gz
 
 DAY = date(2023, 7, 4)
 
@@ -39,7 +40,7 @@ def built(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
     labelled = {row["model_id"] for row in read_labels() if row["hub"] == "huggingface"}
     cards = {}
     for card in read_jsonl_gz(REAL_DIR / HF_FILE):
-        repo = hf_repo_id(card["file"])
+        repo = card_repo_id(card["file"])
         if repo in labelled:
             cards.setdefault(repo, card)
     root = tmp_path_factory.mktemp("real-path")
