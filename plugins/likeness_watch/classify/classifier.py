@@ -98,9 +98,6 @@ _CARD_CLASS = (
     ),
     re.compile(r"\b(avatar)s?\b[^\n]{0,30}?\b(?:face|project|selfies?)\b|\bai (avatar)s?\b", re.IGNORECASE),
 )
-_CLASS_GENDER = {
-    "woman": "female", "girl": "female", "lady": "female", "man": "male", "boy": "male", "guy": "male"
-}  # fmt: skip
 CARD_SCAN_CHARS = 6000
 _CARD_STYLE = re.compile(r"\b(?:artists?|art ?style|styles?|artworks?|pixiv|painting|illustrations?)\b", re.I)
 CARD_STYLE = 1.5  # the card presents an artist's or a look's style, not a subject
@@ -372,29 +369,30 @@ def _disguised_name(title: str, lexicon: Lexicon) -> PersonName | None:
 class CardSubject:
     """What a Hugging Face model card says about the one subject a DreamBooth was trained on."""
 
-    dreambooth: bool
     style: bool  # the card talks of artists or styles
     human_class: str | None  # the class noun of a person subject ("person", "woman", "me")
+    class_gender: str | None  # "female" / "male" when the class noun says so ("woman", "guy")
     name: PersonName | None  # the repo named like a person ("ismo", "edvindb")
     per_user: bool  # the repo is named by a UUID (an avatar app's per-customer model)
 
-    @property
-    def class_gender(self) -> str | None:
-        return _CLASS_GENDER.get(self.human_class or "")
-
 
 def _card_subject(title: str, card: str, lexicon: Lexicon) -> CardSubject | None:
-    """DreamBooth recipe, person class and a person-named repo, read off the card and repo id."""
+    """DreamBooth recipe, person class and a person-named repo, read off the card and repo id;
+    None for a card that is no DreamBooth of one subject."""
     head = card[:CARD_SCAN_CHARS]
-    dreambooth = bool(_DREAMBOOTH.search(head))
+    if not _DREAMBOOTH.search(head):
+        return None
     human_class = next(
         (next(g for g in m.groups() if g).casefold() for p in _CARD_CLASS if (m := p.search(head))), None
     )
-    if not dreambooth:
-        return None
-    per_user = bool(_UUID.fullmatch(title.rsplit("/", 1)[-1].casefold()))
-    style = bool(_CARD_STYLE.search(head))
-    return CardSubject(dreambooth, style, human_class, _slug_person(title, lexicon), per_user)
+    class_gender = lexicon.class_nouns.get(human_class or "")
+    return CardSubject(
+        style=bool(_CARD_STYLE.search(head)),
+        human_class=human_class,
+        class_gender=class_gender if class_gender in ("female", "male") else None,
+        name=_slug_person(title, lexicon),
+        per_user=bool(_UUID.fullmatch(title.rsplit("/", 1)[-1].casefold())),
+    )
 
 
 def _slug_person(title: str, lexicon: Lexicon) -> PersonName | None:
