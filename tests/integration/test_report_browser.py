@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -15,24 +14,11 @@ from likeness_watch.report.build import CHART_IDS, build_report, save_report
 from likeness_watch.report.charts import OKABE_ITO
 from likeness_watch.report.study import load_study
 from likeness_watch.report.warehouse import load_report_data
+from tests.integration.chromium import chromium, needs_chromium
 from tests.unit.report.fixture_warehouse import XSS_NAME, build_fixture_warehouse, fixture_state
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian chromium is not installed (make system-deps installs it)"
-)
+pytestmark = needs_chromium
 WIDTH, HEIGHT = 1200, 7000
-
-
-def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Headless Chromium with everything that could reach the network switched off."""
-    command = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={profile}",
-        "--enable-logging=stderr", "--v=0", *args,
-    ]  # fmt: skip
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.fixture(scope="module")
