@@ -10,14 +10,20 @@ from pathlib import Path
 
 from setuptools import setup
 
+CELERY = ["apache-airflow-providers-celery==3.26.0", "celery[redis]==5.7.0", "redis==8.2.0"]
 HUBSIM = f"likeness-watch-hubsim @ {(Path(__file__).resolve().parent / 'tools' / 'hubsim').as_uri()}"
 
 setup(
     extras_require={
         # `likeness-watch demo` and `simulate`, and the compose `simulator` profile.
         "demo": [HUBSIM],
+        # CeleryExecutor (the compose `celery` profile, `STACK_EXECUTOR=celery make test-stack`):
+        # the provider for Airflow 3.3 and Celery with its Redis broker client. The product image
+        # installs it too, so switching executors needs no rebuild.
+        "celery": CELERY,
         "dev": [
             HUBSIM,
+            *CELERY,
             "pytest==9.2.0",
             # A real S3 endpoint on 127.0.0.1 for tests (no network beyond loopback).
             "moto[server]==5.2.5",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from airflow.sdk import Param, dag, task
 
 from likeness_watch.orchestration.assets import MARTS_ASSET
-from likeness_watch.orchestration.defaults import DEFAULT_ARGS, OWNER_LINKS, START_DATE
+from likeness_watch.orchestration.defaults import OWNER_LINKS, START_DATE, WAREHOUSE_ARGS
 
 
 @dag(
@@ -15,7 +15,7 @@ from likeness_watch.orchestration.defaults import DEFAULT_ARGS, OWNER_LINKS, STA
     catchup=False,
     max_active_runs=1,
     # Detection and recording are idempotent (alert ids); `deliver` opts out (the history's backoff).
-    default_args=DEFAULT_ARGS,
+    default_args=WAREHOUSE_ARGS,
     owner_links=OWNER_LINKS,
     description="Detect and record alerts after each marts update and deliver them to T&S channels.",
     params={

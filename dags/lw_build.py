@@ -10,7 +10,7 @@ from airflow.sdk import dag, task
 from likeness_watch.hubs.registry import hub_names
 from likeness_watch.orchestration.assets import MARTS_ASSET, raw_asset
 from likeness_watch.orchestration.dbt import dbt_task_group
-from likeness_watch.orchestration.defaults import DEFAULT_ARGS, OWNER_LINKS, START_DATE
+from likeness_watch.orchestration.defaults import OWNER_LINKS, START_DATE, WAREHOUSE_ARGS
 from likeness_watch.settings import Settings
 from likeness_watch.warehouse.paths import candidate_path
 
@@ -22,7 +22,7 @@ from likeness_watch.warehouse.paths import candidate_path
     catchup=False,
     max_active_runs=1,
     max_active_tasks=1,
-    default_args=DEFAULT_ARGS,
+    default_args=WAREHOUSE_ARGS,
     owner_links=OWNER_LINKS,
     description="Build, gate and publish the DuckDB warehouse (dbt) when hubs' raw partitions update.",
     tags=["likeness_watch", "warehouse"],
@@ -45,7 +45,7 @@ def lw_build() -> None:
     `dbt.model_state` and `dbt.marts` each build one stage with its tests; `validate_staging` and
     `validate_marts` gate the candidate (summary and Data Docs path on lines of their own); only
     then does `publish_marts` swap it in. Tasks run one at a time (``max_active_tasks=1``): DuckDB
-    allows a single writer per file.
+    allows a single writer per file (under CeleryExecutor, on the `warehouse` queue's one worker).
 
     **A failure means** yesterday's marts stay published: a red dbt task names the failing model
     or test in its log, a red gate the failing expectations (gates do not retry: same data, same

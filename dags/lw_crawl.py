@@ -11,7 +11,7 @@ from airflow.sdk import CronDataIntervalTimetable, Param, TriggerRule, dag, task
 from likeness_watch.deploy.pools import HUB_POOL
 from likeness_watch.hubs.registry import hub_names
 from likeness_watch.orchestration.assets import raw_asset
-from likeness_watch.orchestration.defaults import DEFAULT_ARGS, OWNER_LINKS, START_DATE
+from likeness_watch.orchestration.defaults import DEFAULT_ARGS, OWNER_LINKS, START_DATE, WAREHOUSE_QUEUE
 
 
 @dag(
@@ -65,6 +65,7 @@ def lw_crawl() -> None:
     the day again. Runs are sequential (`max_active_runs=1`) so a hub never sees two crawls at once;
     backfills need `--max-active-runs 1` (Airflow 3 gives a backfill its own limit, 10 by default).
     The `lw_hub_api` pool caps concurrent hub crawls and each hub's token bucket its rate.
+    Under CeleryExecutor `crawl` runs on any worker and `validate` on the `warehouse` queue's.
     """
 
     @task
@@ -95,6 +96,7 @@ def lw_crawl() -> None:
         return crawl_hub(hub, date.fromisoformat(day))
 
     @task(
+        queue=WAREHOUSE_QUEUE,  # records its results and drift in the state store
         map_index_template="{{ task.op_kwargs['summary']['hub'] }}",
         doc_md="Raw quality gate (Great Expectations) on this hub's partition: logs the summary, "
         "the Data Docs path and the verdict; a failing partition is quarantined and this fails "

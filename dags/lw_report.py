@@ -5,7 +5,7 @@ from __future__ import annotations
 from airflow.sdk import dag, task
 
 from likeness_watch.orchestration.assets import MARTS_ASSET
-from likeness_watch.orchestration.defaults import DEFAULT_ARGS, OWNER_LINKS, START_DATE
+from likeness_watch.orchestration.defaults import OWNER_LINKS, START_DATE, WAREHOUSE_ARGS
 
 
 @dag(
@@ -14,7 +14,7 @@ from likeness_watch.orchestration.defaults import DEFAULT_ARGS, OWNER_LINKS, STA
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
+    default_args=WAREHOUSE_ARGS,
     owner_links=OWNER_LINKS,
     description="Rewrite the study report whenever validated marts are published.",
     tags=["likeness_watch", "report"],

@@ -89,3 +89,23 @@ def test_build_publishes_only_after_the_warehouse_gates(dagbag):
     assert order[0] == "prepare"
     assert order[-3:] == ["validate_staging", "validate_marts", "publish_marts"]
     assert [asset.name for asset in dag.get_task("publish_marts").outlets] == ["marts"]
+
+
+def test_tasks_that_open_the_duckdb_files_share_the_warehouse_queue(dagbag):
+    """Under CeleryExecutor one worker (concurrency 1) consumes the warehouse queue, beside the
+    warehouse and state files: every task that opens them must be routed there (builds, gates,
+    alerts, the report, the raw gate's results), every other task to Airflow's default queue,
+    which any worker consumes."""
+    from airflow.configuration import conf
+
+    from likeness_watch.orchestration.defaults import WAREHOUSE_QUEUE
+
+    default_queue = conf.get("operators", "default_queue")
+    assert default_queue != WAREHOUSE_QUEUE
+    opens_the_files = {"lw_build": "*", "lw_alert": "*", "lw_report": "*", "lw_crawl": {"validate"}}
+    assert set(opens_the_files) == set(dagbag.dags), "a new DAG: say which of its tasks open the files"
+    for dag_id, dag in dagbag.dags.items():
+        for task in dag.tasks:
+            expected = opens_the_files[dag_id] == "*" or task.task_id in opens_the_files[dag_id]
+            assert task.queue == (WAREHOUSE_QUEUE if expected else default_queue), (dag_id, task.task_id)
+    assert len([t for t in dagbag.dags["lw_build"].tasks if t.task_id.startswith("dbt.")]) >= 3  # cosmos too

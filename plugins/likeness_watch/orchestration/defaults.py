@@ -1,4 +1,5 @@
-"""What every Likeness Watch DAG shares: owner, retries with exponential backoff, start date.
+"""What every Likeness Watch DAG shares: owner, retries with exponential backoff, start date, and
+the queue of the tasks that open the DuckDB files.
 
 A task that needs more patience says so itself (the hub crawl: ``retries=4``); a task whose
 failure a retry cannot fix opts out (``deliver``, the quality gates' verdicts).
@@ -22,6 +23,17 @@ DEFAULT_ARGS: dict[str, Any] = {
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=30),
 }
+
+WAREHOUSE_QUEUE = "warehouse"
+"""The queue of every task that opens the DuckDB warehouse or the state store (all of ``lw_build``,
+``lw_alert`` and ``lw_report``, and ``lw_crawl``'s raw gate, which records its results and drift in
+the state store). DuckDB lets one process write a file, and the files live on one machine's disk:
+under CeleryExecutor a single worker consumes this queue with concurrency 1, where those files
+are; every other task (the hub crawls) runs on any worker of Airflow's default queue. Executors
+without queues (LocalExecutor) ignore it; there the files' writer locks take turns."""
+
+WAREHOUSE_ARGS: dict[str, Any] = {**DEFAULT_ARGS, "queue": WAREHOUSE_QUEUE}
+"""``DEFAULT_ARGS`` for DAGs whose every task opens the warehouse or the state store."""
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 
