@@ -31,6 +31,12 @@ def visible(text: object) -> str:
     return "".join(_shown(char) for char in flat)
 
 
+def visible_block(text: object) -> str:
+    """Preformatted ``text`` (pretty-printed JSON) with its line breaks and spaces kept, every other
+    character of ``_ESCAPED_CATEGORIES`` (tabs and carriage returns included) its escape."""
+    return "\n".join("".join(_shown(char) for char in line) for line in str(text).split("\n"))
+
+
 def _shown(char: str) -> str:
     if unicodedata.category(char) not in _ESCAPED_CATEGORIES:
         return char

@@ -16,6 +16,7 @@ from pydantic import (
     BeforeValidator,
     EmailStr,
     Field,
+    HttpUrl,
     SecretStr,
     ValidationError,
     ValidationInfo,
@@ -58,6 +59,16 @@ Directory = Annotated[Path, AfterValidator(_not_a_file)]
 DatabaseFile = Annotated[Path, AfterValidator(_not_a_directory)]
 Recipients = Annotated[list[EmailStr], NoDecode, BeforeValidator(_comma_separated)]
 """E-mail addresses, comma-separated in env vars and connection extras."""
+
+
+def _site_root(url: HttpUrl) -> str:
+    """A base to append paths to: no query or fragment (they would end up inside every link)."""
+    if url.query or url.fragment:
+        raise ValueError("should be a plain http(s) URL without query or fragment")
+    return str(url).rstrip("/")
+
+
+PublicBaseUrl = Annotated[HttpUrl, AfterValidator(_site_root)]
 
 
 class _OneLineErrors(BaseSettings):
@@ -144,6 +155,15 @@ class Settings(_OneLineErrors):
         description="Versioned Great Expectations suites (one JSON file per layer and hub or table).",
     )
     report_dir: Directory = Field(default=Path("./data/report"), description="Study report output directory.")
+    evidence_dir: Directory = Field(
+        default=Path("./data/evidence"),
+        description="Evidence packs, one folder per pack; served as <LW_PUBLIC_BASE_URL>/evidence/.",
+    )
+    public_base_url: PublicBaseUrl | None = Field(
+        default=None,
+        description="Public http(s) URL of the site serving LW_EVIDENCE_DIR under /evidence/: when set, "
+        "alerts link to their evidence pack and the alert run writes it.",
+    )
     duckdb_memory_limit: str = Field(
         default="512MB", description="DuckDB memory limit of warehouse builds (it spills to disk beyond it)."
     )

@@ -11,7 +11,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import duckdb
@@ -46,20 +46,23 @@ def deliver_due(
     open_history: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
     channels: dict[str, Channel],
     now: datetime,
+    evidence: Callable[[Alert], str | None] | None = None,
 ) -> DeliveryReport:
     """Attempt every due delivery once; record the outcome of each before the next.
 
     The history is opened (``open_history``) only to read what is due and to record each
     outcome, not while a receiver answers: a slow one must not keep readers out of the file.
-    The caller keeps other senders out (``delivery_lock``).
+    The caller keeps other senders out (``delivery_lock``). ``evidence`` gives an alert's
+    evidence-pack link (None: none), which the channels show.
     """
     report = DeliveryReport()
     with open_history() as con:
         due = history.due(con, channels, now)
     for item in due:
         attempts = item.attempts + 1
+        alert = item.alert if evidence is None else replace(item.alert, evidence_url=evidence(item.alert))
         try:
-            channels[item.channel].send(item.alert, now)
+            channels[item.channel].send(alert, now)
         except DeliveryRejected as exc:
             _dead_letter(open_history, report, item, attempts, f"{exc} (refused)")
             continue

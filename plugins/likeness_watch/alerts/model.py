@@ -65,6 +65,9 @@ class Alert:
     subject: str = ""
     top_models: tuple[ModelRef, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+    evidence_url: str | None = None
+    """Link to the alert's evidence pack: set when it is sent with ``LW_PUBLIC_BASE_URL``
+    configured (``likeness_watch.review.evidence``), never part of the id or the recorded payload."""
 
     @property
     def alert_id(self) -> str:
@@ -75,6 +78,8 @@ class Alert:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (outbox files, webhook bodies, the history table's payload)."""
         out = asdict(self)
+        if self.evidence_url is None:
+            del out["evidence_url"]
         out["alert_id"] = self.alert_id
         out["day"] = self.day.isoformat()
         out["top_models"] = [asdict(model) for model in self.top_models]

@@ -13,6 +13,8 @@ NAME_LIMIT = 120
 """Characters of a model name shown (hub names are unbounded)."""
 TARGET_LIMIT = 80
 """Characters of a target name shown."""
+EVIDENCE_LABEL = "Evidence pack"
+"""How every channel labels the link to the alert's evidence pack (``Alert.evidence_url``)."""
 
 
 def _number(value: float | None) -> str:
@@ -74,6 +76,8 @@ def text(alert: Alert) -> str:
     if alert.top_models:
         lines += ["", "Top models:"]
         lines += [f"  - {model_line(model)}" for model in alert.top_models]
+    if url := safe_url(alert.evidence_url):
+        lines += ["", f"{EVIDENCE_LABEL}: {url}"]
     return "\n".join(lines) + "\n"
 
 
@@ -91,6 +95,9 @@ def html(alert: Alert) -> str:
         target = f" · target: {html_text(model.target)}" if model.target else ""
         items.append(f"<li>{label} [{html_text(model.hub)}]{target} · NSFW intent: {nsfw(model)}</li>")
     models = f"<h3>Top models</h3><ul>{''.join(items)}</ul>" if items else ""
+    evidence = safe_url(alert.evidence_url)
+    if evidence:
+        models += f'<p><a href="{html_text(evidence)}">{EVIDENCE_LABEL}</a></p>'
     return (
         "<!doctype html><html><body>"
         f"<h2>{html_text(alert.title)}</h2><table>{rows}</table>{models}"

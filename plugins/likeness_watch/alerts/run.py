@@ -26,6 +26,7 @@ from likeness_watch.alerts.model import TARGET_CLUSTER, Alert
 from likeness_watch.alerts.routing import channels_for, parse_routes
 from likeness_watch.alerts.spikes import SpikeParams
 from likeness_watch.alerts.watchlist import load_watchlist
+from likeness_watch.review.evidence import evidence_links
 from likeness_watch.settings import Settings
 from likeness_watch.state_store import StateStore
 from likeness_watch.store import ObjectStore, open_store
@@ -130,10 +131,14 @@ def write_outbox_for(settings: Settings, start: date, end: date) -> list[Path]:
     return write_outbox(Path(settings.outbox), alerts)
 
 
-def deliver(channels: dict[str, Channel], settings: Settings, now: datetime) -> DeliveryReport:
+def deliver(
+    channels: dict[str, Channel], settings: Settings, now: datetime, store: ObjectStore | None = None
+) -> DeliveryReport:
     """Send every due delivery (new ones and earlier failures whose backoff elapsed), one
     sending process at a time; the history is written under the state store's writer lock
-    between sends.
+    between sends. With ``LW_PUBLIC_BASE_URL`` set, an alert that names models links to its
+    evidence pack, written into ``LW_EVIDENCE_DIR`` (from ``store``'s raw partitions, default
+    ``settings.store``) before its first send.
 
     Dead letters then raise ``channel_failed`` alerts (derived from the history, so none is lost
     to a crash in between): recorded once, written to the outbox and sent at once on the other
@@ -145,9 +150,10 @@ def deliver(channels: dict[str, Channel], settings: Settings, now: datetime) -> 
         return [name for name in channels_for(alert, routes, sorted(channels)) if name != alert.subject]
 
     report = DeliveryReport()
+    links = evidence_links(settings, store)
     with StateStore.of(settings).delivery_lock():
         while True:
-            report.add(deliver_due(lambda: state(settings), channels, now))
+            report.add(deliver_due(lambda: state(settings), channels, now, links))
             with state(settings) as con:
                 raised = history.record(con, channel_failed_alerts(history.dead_letters(con)), others, now)
             if not raised:

@@ -56,7 +56,8 @@ def deliver(window: dict[str, Any]) -> dict[str, Any]:
     if window["suppress_delivery"]:
         return {"delivered": {}, "failed": {}, "dead_lettered": {}}
     settings = Settings()
-    report = run.deliver(channels_from_connections(settings), settings, run.utc_now())
+    store = airflow_store(settings) if settings.public_base_url else None  # evidence packs read raw records
+    report = run.deliver(channels_from_connections(settings), settings, run.utc_now(), store)
     outcome = {
         "delivered": dict(report.delivered),
         "failed": dict(report.failed),

@@ -109,6 +109,16 @@ def iter_partition(store: ObjectStore, manifest: Manifest) -> Iterator[dict[str,
         yield from _decode(verified_bytes(store, file))
 
 
+def iter_partition_lines(store: ObjectStore, manifest: Manifest) -> Iterator[tuple[DataFile, int, bytes]]:
+    """Every envelope line of a partition exactly as stored (UTF-8 bytes, without its newline),
+    with its file and 1-based line number in the decompressed file; each file verified against its
+    sha256 before it is read (``ChecksumError``). What evidence packs cite and hash."""
+    for file in manifest.files:
+        for number, line in enumerate(gzip.decompress(verified_bytes(store, file)).split(b"\n"), start=1):
+            if line.strip():
+                yield file, number, line
+
+
 def checksum_mismatch(store: ObjectStore, manifest: Manifest) -> str | None:
     """The first file of the partition whose bytes changed since commit (None: all intact)."""
     try:

@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from likeness_watch.alerts.channels.base import http_session, post
 from likeness_watch.alerts.escape import safe_url, slack_link, slack_text
 from likeness_watch.alerts.model import Alert, ModelRef
-from likeness_watch.alerts.render import NAME_LIMIT, TARGET_LIMIT, facts, nsfw
+from likeness_watch.alerts.render import EVIDENCE_LABEL, NAME_LIMIT, TARGET_LIMIT, facts, nsfw
 
 _SEVERITY_EMOJI = {
     "low": ":information_source:",
@@ -69,6 +69,9 @@ def slack_payload(alert: Alert) -> dict[str, Any]:
     if alert.top_models:
         lines = [_model_line(model) for model in alert.top_models]
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _capped("*Top models*", lines)}})
+    if evidence := safe_url(alert.evidence_url):
+        link = slack_link(evidence, EVIDENCE_LABEL)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": link}})
     blocks.append(
         {"type": "context", "elements": [{"type": "mrkdwn", "text": "Likeness Watch · public metadata only"}]}
     )
