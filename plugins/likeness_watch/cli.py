@@ -20,7 +20,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("likeness_watch.quality.command:validate", "Run the data-quality gates."),
     "alert": ("likeness_watch.alerts.command:alert", "Detect spikes and deliver alerts for a day."),
     "report": ("likeness_watch.report.command:report", "Write the study report (HTML, plots, CSV)."),
-    "evidence": ("likeness_watch.review.evidence_command:evidence", "Write an alert's or a model's evidence pack."),
+    "evidence": (
+        "likeness_watch.review.evidence_command:evidence",
+        "Write the evidence pack of an alert or a model.",
+    ),
     "demo": ("likeness_watch.demo:demo", "Simulate, crawl, build, validate, alert and report end to end."),
 }
 
