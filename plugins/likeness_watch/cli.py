@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "likeness_watch.review.evidence_command:evidence",
         "Write the evidence pack of an alert or a model.",
     ),
+    "review": ("likeness_watch.review.command:review", "Record, load, list and score review decisions."),
     "demo": ("likeness_watch.demo:demo", "Simulate, crawl, build, validate, alert and report end to end."),
 }
 

@@ -1,11 +1,12 @@
 """The operational state store: what the platform did, kept apart from the analytic warehouse.
 
-The alert history (``alerts``, ``alert_deliveries``: what makes delivery exactly-once) and the
-gates' ``validation_results`` are written by our code as things happen; the warehouse is rebuilt
-by dbt, copied into a candidate and swapped on publish, and may be deleted and rebuilt from the
-raw layer. Kept in the warehouse, that state had to be carried across every publish, and a full
-rebuild forgot it (every alert recorded and sent again). So it lives in its own DuckDB file,
-``LW_STATE`` (default ``./data/state.duckdb``), written in place and never swapped.
+The alert history (``alerts``, ``alert_deliveries``: what makes delivery exactly-once), the
+gates' ``validation_results`` and the reviewers' ``review_decisions`` are written by our code as
+things happen; the warehouse is rebuilt by dbt, copied into a candidate and swapped on publish,
+and may be deleted and rebuilt from the raw layer. Kept in the warehouse, that state had to be
+carried across every publish, and a full rebuild forgot it (every alert recorded and sent again).
+So it lives in its own DuckDB file, ``LW_STATE`` (default ``./data/state.duckdb``), written in
+place and never swapped.
 
 Every write holds the state file's writer lock (``<state>.lock``) and sees the schema created;
 ``delivery_lock`` (``<state>.deliver.lock``) keeps two alert runs from sending the same delivery.
@@ -76,6 +77,18 @@ create table if not exists validation_results (
     severity varchar not null
 );
 comment on table validation_results is 'One row per expectation per quality-gate run (run_at in UTC; observed_value is JSON). Written by likeness_watch.quality, not by dbt.';
+create table if not exists review_decisions (
+    decision_id varchar primary key,
+    hub varchar not null,
+    model_id varchar not null,
+    decision varchar not null,
+    note varchar,
+    decided_by varchar not null,
+    decided_at timestamp not null,
+    recorded_at timestamp not null,
+    source varchar not null
+);
+comment on table review_decisions is 'One row per trust-and-safety review decision, append-only (decided_at and recorded_at in UTC). Written by likeness_watch.review; a correction is a newer decision.';
 create table if not exists {MIGRATIONS_TABLE} (
     migration varchar primary key,
     source varchar not null,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,11 +49,21 @@ class EvalReport:
     nsfw_accuracy: Ratio = field(default_factory=Ratio)
     by_case: dict[str, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
     errors: list[dict[str, Any]] = field(default_factory=list)
+    labelled: int = 0
+    """Decisions counted by ``count`` (true negatives included)."""
 
     @property
     def f1(self) -> float:
         p, r = self.precision.value, self.recall.value
         return 2 * p * r / (p + r) if p + r else 0.0
+
+    def count(self, truth: bool, predicted: bool) -> None:
+        """One labelled ``is_likeness`` decision in precision and recall."""
+        self.labelled += 1
+        if predicted:
+            self.precision.count(truth)
+        if truth:
+            self.recall.count(predicted)
 
 
 def load_records(path: Path) -> list[dict[str, Any]]:
@@ -67,10 +78,7 @@ def evaluate(records: list[dict[str, Any]]) -> EvalReport:
         expected = record["expected"]
         decision = classify(record["signals"])
         truth, predicted = expected["is_likeness"], decision["is_likeness"]
-        if predicted:
-            report.precision.count(truth)
-        if truth:
-            report.recall.count(predicted)
+        report.count(truth, predicted)
         report.by_case[record.get("case", "?")].count(truth == predicted)
         if expected.get("nsfw_intent") is not None:  # real-record labels leave it out
             report.nsfw_accuracy.count(decision["nsfw_intent"] == expected["nsfw_intent"])
@@ -88,6 +96,15 @@ def evaluate(records: list[dict[str, Any]]) -> EvalReport:
                 }
             )
     return report
+
+
+def evaluate_decided(rows: Iterable[tuple[str, bool, bool]]) -> dict[str, EvalReport]:
+    """Precision/recall of decisions already made, per group: ``(group, truth, predicted)`` rows,
+    e.g. (hub, a reviewer's verdict, the classifier's decision) for the reviewed models."""
+    reports: dict[str, EvalReport] = defaultdict(EvalReport)
+    for group, truth, predicted in rows:
+        reports[group].count(bool(truth), bool(predicted))
+    return dict(sorted(reports.items()))
 
 
 def _attribute(accuracy: Ratio, coverage: Ratio, expected: dict, decision: dict, key: str) -> None:
@@ -116,6 +133,20 @@ def format_report(report: EvalReport, records: int) -> str:
     rows += [(f"  case {case}", str(ratio)) for case, ratio in sorted(report.by_case.items())]
     width = max(len(label) for label, _ in rows)
     return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
+
+
+def format_by_group(reports: dict[str, EvalReport], group: str = "hub") -> str:
+    """One line per group: labelled decisions, precision, recall and F1 (ratios with their counts)."""
+    rows = [(group, "labelled", "is_likeness precision", "is_likeness recall", "F1")]
+    for name, report in reports.items():
+        rows.append(
+            (name, str(report.labelled), str(report.precision), str(report.recall), f"{report.f1:.3f}")
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(f"{cell:<{width}}" for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
