@@ -30,10 +30,12 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the developer's real env, tokens or ./data."""
     for name in ("LW_STORE", "LW_WAREHOUSE", "LW_STATE", "LW_OUTBOX", "CIVITAI_API_TOKEN", "HF_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("LW_PUBLIC_BASE_URL", raising=False)
     monkeypatch.setenv("LW_STORE", str(tmp_path / "lake"))
     monkeypatch.setenv("LW_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
     monkeypatch.setenv("LW_STATE", str(tmp_path / "state.duckdb"))
     monkeypatch.setenv("LW_OUTBOX", str(tmp_path / "outbox"))
+    monkeypatch.setenv("LW_EVIDENCE_DIR", str(tmp_path / "evidence"))
 
 
 @pytest.fixture

@@ -123,14 +123,14 @@ def appearances(
     if "sha256" not in present:
         notes.append("the warehouse has no mart_reuploads: re-uploads not available")
         return []
-    has_url = "url" in columns(con, "main", "dim_model")
-    url = "d.url" if has_url else "null"
+    url = "d.url" if "url" in columns(con, "main", "dim_model") else "null"
+    order = "r.sha256, r.appearance" if "appearance" in present else "r.sha256, r.hub, r.model_id"
     sql = (
         f"select {_select(present, APPEARANCE_COLUMNS, 'r.')}, {url} as url, "  # noqa: S608
         "r.hub = ? and r.model_id = ? as is_this_model "
         "from main.mart_reuploads as r left join main.dim_model as d using (hub, model_id) "
         "where r.sha256 in (select sha256 from main.mart_reuploads where hub = ? and model_id = ?) "
-        "order by r.sha256, r.appearance"
+        f"order by {order}"
     )
     return _rows(con, sql, [hub, model_id, hub, model_id])
 

@@ -177,3 +177,53 @@ def test_readers_can_open_the_warehouse_while_a_receiver_is_slow(warehouse: Sett
     assert opened_during_send == [0] * 6
     with StateStore.of(warehouse).reader() as con:
         assert history.delivery_counts(con) == {("slack", "delivered"): 3}
+
+
+class Capture:
+    """A Slack channel that keeps what it was sent."""
+
+    name = "slack"
+
+    def __init__(self) -> None:
+        self.sent: list = []
+
+    def send(self, alert, now) -> None:
+        self.sent.append(alert)
+
+
+def test_with_a_public_url_sent_alerts_link_to_packs_written_before_the_send(
+    warehouse: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("LW_PUBLIC_BASE_URL", "https://lw.example.org/tns/")
+    settings = Settings()
+    channel = Capture()
+    run_alerts_range(settings, EVE, DAY, channels={"slack": channel})
+    links = {alert.kind: alert.evidence_url for alert in channel.sent}
+    assert set(links) == {"data_missing", "watchlist_match", "takedown_evasion"}
+    assert links["data_missing"] is None  # names no model: no pack, no link
+    for alert in channel.sent:
+        if alert.evidence_url:
+            assert alert.evidence_url == f"https://lw.example.org/tns/evidence/{alert.alert_id}/index.html"
+            pack = Path(settings.evidence_dir) / alert.alert_id
+            assert (pack / "index.html").is_file() and (pack / "evidence.json").is_file()
+    assert links["watchlist_match"] and links["takedown_evasion"]
+    evasion = json.loads(
+        (
+            Path(settings.evidence_dir) / Path(links["takedown_evasion"]).parent.name / "evidence.json"
+        ).read_text()
+    )
+    assert [(m["hub"], m["model_id"]) for m in evasion["models"]] == [
+        ("huggingface", "u/copy"),
+        ("civitai", "77"),
+    ]
+    assert evasion["models"][1]["notes"] == ["the warehouse does not know this model (dim_model has no row)"]
+    with StateStore.of(settings).reader() as con:  # the recorded payload stays without the link
+        payloads = [json.loads(p) for (p,) in con.execute("select payload from alerts").fetchall()]
+    assert all("evidence_url" not in payload for payload in payloads)
+
+
+def test_without_a_public_url_alerts_carry_no_link_and_no_pack_is_written(warehouse: Settings):
+    channel = Capture()
+    run_alerts_range(warehouse, EVE, DAY, channels={"slack": channel})
+    assert len(channel.sent) == 3 and all(alert.evidence_url is None for alert in channel.sent)
+    assert not Path(warehouse.evidence_dir).exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from email import policy
 from email.parser import BytesParser
@@ -208,3 +209,29 @@ def test_html_links_only_to_web_pages():
     bad = Alert(**{**alert.__dict__, "top_models": (ModelRef("x", "1", "n", "javascript:alert(1)"),)})
     assert "javascript:" not in render.html(bad)
     assert 'href="https://civitai.com/models/123"' in render.html(alert)
+
+
+EVIDENCE = "https://lw.example.org/evidence/20250501-spike-civitai-0123456789ab/index.html?a=1&b=2"
+
+
+def test_every_channel_links_the_evidence_pack_when_the_alert_has_one():
+    linked = replace(evil_alert(), evidence_url=EVIDENCE)
+    assert f"Evidence pack: {EVIDENCE}" in render.text(linked)
+    assert '<a href="https://lw.example.org/evidence/' in render.html(linked)
+    assert "?a=1&amp;b=2" in render.html(linked)  # escaped in the attribute
+    sections = [block["text"]["text"] for block in slack_payload(linked)["blocks"] if "text" in block]
+    assert slack_link(EVIDENCE, "Evidence pack") in sections
+    body, _ = signed_request(linked, "k" * 16, NOW)
+    assert json.loads(body)["alert"]["evidence_url"] == EVIDENCE
+    message = build_message(linked, "lw@example.org", ["tns@example.org"], NOW)
+    assert EVIDENCE in message.get_body(("plain",)).get_content()
+
+
+def test_without_a_pack_no_channel_shows_a_link_and_the_recorded_payload_has_none():
+    alert = evil_alert()
+    assert "Evidence pack" not in render.text(alert) + render.html(alert) + json.dumps(slack_payload(alert))
+    assert "evidence_url" not in alert.to_dict()  # history payloads and outbox files are unchanged
+    body, _ = signed_request(alert, "k" * 16, NOW)
+    assert "evidence_url" not in json.loads(body)["alert"]
+    unsafe = replace(alert, evidence_url="javascript:alert(1)")
+    assert "javascript:" not in render.html(unsafe) + render.text(unsafe) + json.dumps(slack_payload(unsafe))
