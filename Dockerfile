@@ -32,4 +32,5 @@ ENV AIRFLOW__CORE__DAGS_FOLDER=/opt/likeness-watch/dags \
     LW_WAREHOUSE=/var/lib/likeness-watch/warehouse/warehouse.duckdb \
     LW_STATE=/var/lib/likeness-watch/state/state.duckdb \
     LW_OUTBOX=/var/lib/likeness-watch/outbox \
-    LW_REPORT_DIR=/var/lib/likeness-watch/report
+    LW_REPORT_DIR=/var/lib/likeness-watch/report \
+    LW_EVIDENCE_DIR=/var/lib/likeness-watch/evidence

@@ -150,7 +150,7 @@ def test_bucket_job(services):
 def test_warehouse_state_outbox_and_report_on_named_volumes(compose, services, dockerfile_env):
     named = set(compose["volumes"])
     mounts = dict(reversed(m.split(":")[:2]) for m in services["airflow-scheduler"]["volumes"])
-    for setting in ("LW_WAREHOUSE", "LW_STATE", "LW_OUTBOX", "LW_REPORT_DIR"):
+    for setting in ("LW_WAREHOUSE", "LW_STATE", "LW_OUTBOX", "LW_REPORT_DIR", "LW_EVIDENCE_DIR"):
         path = dockerfile_env[setting]
         directory = str(Path(path).parent) if setting in ("LW_WAREHOUSE", "LW_STATE") else path
         assert mounts.get(directory) in named, f"{setting}={path} is not on a named volume"

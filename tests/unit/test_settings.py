@@ -35,3 +35,23 @@ def test_a_secret_value_is_never_shown():
 def test_recipients_are_read_comma_separated(monkeypatch):
     monkeypatch.setenv("LW_SMTP_TO", " a@example.org,b@example.org , ")
     assert Settings().smtp_to == ["a@example.org", "b@example.org"]
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("ftp://lw.example.org", "URL scheme should be 'http' or 'https'"),
+        ("lw.example.org", "Input should be a valid URL"),
+        ("https://lw.example.org/?token=1", "without query or fragment"),
+    ],
+)
+def test_the_public_base_url_is_an_http_url_without_query(monkeypatch, value, problem):
+    monkeypatch.setenv("LW_PUBLIC_BASE_URL", value)
+    with pytest.raises(SettingsError, match=rf"^invalid setting: LW_PUBLIC_BASE_URL='[^']*': .*{problem}"):
+        Settings()
+
+
+def test_the_public_base_url_is_kept_without_its_trailing_slash(monkeypatch):
+    assert Settings().public_base_url is None
+    monkeypatch.setenv("LW_PUBLIC_BASE_URL", "https://lw.example.org/tns/")
+    assert Settings().public_base_url == "https://lw.example.org/tns"
