@@ -17,9 +17,10 @@ WORKDIR /opt/likeness-watch
 COPY --chown=airflow:0 pyproject.toml setup.py README.md ./
 COPY --chown=airflow:0 plugins/ plugins/
 COPY --chown=airflow:0 tools/ tools/
-# Extras to install: none for the product image. The compose `simulator` profile builds its own
-# image with LW_EXTRAS=[demo], which adds the hub simulator (tools/hubsim, a dev tool).
-ARG LW_EXTRAS=""
+# Extras to install: `celery` for the product image (the provider and the Redis client, at the
+# project's pins), so one image runs either executor. The compose `simulator` profile builds its
+# own image with LW_EXTRAS=[demo], which adds the hub simulator (tools/hubsim, a dev tool).
+ARG LW_EXTRAS="[celery]"
 # Pinning apache-airflow to the image's own version stops pip from up- or downgrading Airflow
 # while it resolves the project's dependencies (the official image's documented pattern).
 RUN pip install --no-cache-dir "apache-airflow==${AIRFLOW_VERSION}" -e ".${LW_EXTRAS}"

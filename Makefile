@@ -28,7 +28,8 @@ $(STAMP): pyproject.toml setup.py tools/hubsim/pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e tools/hubsim
 	touch $(STAMP)
 
-# Debian packages used by tests: chromium (report screenshot test), postgresql (stack test).
+# Debian packages used by tests: chromium (report screenshot test), postgresql and redis-server
+# (stack test).
 system-deps:
 	@scripts/system-deps.sh
 
@@ -41,10 +42,12 @@ test: install system-deps
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not stack and not airflow and not crash"
 
-# The chain on the simulator (3 days), then on real recorded records (one day, ../shared/real).
+# The chain on the simulator (3 days), then on real recorded records (one day, ../shared/real),
+# then the simulator chain again on CeleryExecutor (Redis broker, two workers and the warehouse one).
 test-stack: install system-deps
 	scripts/test-stack.sh
 	STACK_SOURCE=replay scripts/test-stack.sh
+	STACK_EXECUTOR=celery scripts/test-stack.sh
 
 lint: install
 	$(BIN)/ruff check plugins dags tests benchmarks tools

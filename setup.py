@@ -10,7 +10,14 @@ from pathlib import Path
 
 from setuptools import setup
 
-CELERY = ["apache-airflow-providers-celery==3.26.0", "celery[redis]==5.7.0", "redis==8.2.0"]
+# celery 5.7 no longer has what the provider (3.26.0) imports (celery.backends.database.retry): 5.6,
+# with its kombu and the Redis client that kombu allows.
+CELERY = [
+    "apache-airflow-providers-celery==3.26.0",
+    "celery[redis]==5.6.3",
+    "kombu==5.6.2",
+    "redis==6.4.0",
+]
 HUBSIM = f"likeness-watch-hubsim @ {(Path(__file__).resolve().parent / 'tools' / 'hubsim').as_uri()}"
 
 setup(

@@ -4,6 +4,12 @@
 # dags/, the package in plugins/ (installed editable by `make install`), and the pools derived from
 # the hub registry.
 #
+# AIRFLOW__CORE__EXECUTOR=CeleryExecutor runs the compose `celery` profile instead: the tasks run in
+# Celery workers started here, $AIRFLOW_WORKERS (default 2) on Airflow's default queue and one on the
+# warehouse queue with concurrency 1 (every task that opens the DuckDB files). The broker is not
+# started here: set AIRFLOW__CELERY__BROKER_URL (the stack test starts a Redis for it). The result
+# backend defaults to the metadata DB (give it PostgreSQL, as the stack test does).
+#
 # Metadata DB: SQLite in $AIRFLOW_HOME unless AIRFLOW__DATABASE__SQL_ALCHEMY_CONN is set (the stack
 # test points it at PostgreSQL). Port: $AIRFLOW_PORT (default 8080). Ctrl-C stops every component.
 # Each component runs in its own process group so stopping it also stops its task subprocesses.
@@ -28,7 +34,16 @@ export AIRFLOW__CORE__DAGS_FOLDER=$repo/dags
 # folder as a top-level module (`__main__.py` included), so that folder is an empty one here.
 export AIRFLOW__CORE__PLUGINS_FOLDER=$AIRFLOW_HOME/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
-export AIRFLOW__CORE__EXECUTOR=LocalExecutor
+export AIRFLOW__CORE__EXECUTOR=${AIRFLOW__CORE__EXECUTOR:-LocalExecutor}
+case "$AIRFLOW__CORE__EXECUTOR" in
+    LocalExecutor) ;;
+    CeleryExecutor)
+        [ -n "${AIRFLOW__CELERY__BROKER_URL:-}" ] || {
+            echo "CeleryExecutor needs a broker: set AIRFLOW__CELERY__BROKER_URL (e.g. redis://127.0.0.1:6379/0)" >&2
+            exit 2
+        } ;;
+    *) echo "AIRFLOW__CORE__EXECUTOR must be LocalExecutor or CeleryExecutor, not '$AIRFLOW__CORE__EXECUTOR'" >&2; exit 2 ;;
+esac
 # Two cores: a handful of concurrent tasks is the most this machine runs well.
 export AIRFLOW__CORE__PARALLELISM=${AIRFLOW__CORE__PARALLELISM:-4}
 export AIRFLOW__API__HOST=127.0.0.1
@@ -117,6 +132,27 @@ for component in scheduler dag-processor triggerer api-server; do
     setsid airflow "$component" >"$logs/$component.log" 2>&1 &
     groups+=("$!")
 done
+if [ "$AIRFLOW__CORE__EXECUTOR" = CeleryExecutor ]; then
+    read -r default_queue warehouse_queue < <(python - <<'PY'
+from airflow.configuration import conf
+
+from likeness_watch.orchestration.defaults import WAREHOUSE_QUEUE
+
+print(conf.get("operators", "default_queue"), WAREHOUSE_QUEUE)
+PY
+)
+    # Distinct Celery node names (one machine); task logs are files in $logs that the api-server
+    # reads itself, so no worker serves them (they would all want the same port).
+    workers=()
+    for n in $(seq 1 "${AIRFLOW_WORKERS:-2}"); do workers+=("$default_queue$n $default_queue ${AIRFLOW__CELERY__WORKER_CONCURRENCY:-2}"); done
+    workers+=("$warehouse_queue $warehouse_queue 1")
+    for worker in "${workers[@]}"; do
+        read -r name queue concurrency <<<"$worker"
+        setsid airflow celery worker --celery-hostname "$name@%h" --queues "$queue" \
+            --concurrency "$concurrency" --skip-serve-logs >"$logs/worker-$name.log" 2>&1 &
+        groups+=("$!")
+    done
+fi
 # For whoever started this script: the groups to stop should this script itself be killed.
 printf '%s\n' "${groups[@]}" >"$AIRFLOW_HOME/components.pgid"
 
@@ -133,7 +169,8 @@ cat <<EOF
 Airflow is up: $url
   user:     ${AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS%%:*}
   password: in $AIRFLOW_HOME/simple_auth_manager_passwords.json.generated
-  logs:     $logs/{scheduler,dag-processor,triggerer,api-server}.log
+  executor: $AIRFLOW__CORE__EXECUTOR
+  logs:     $logs/{scheduler,dag-processor,triggerer,api-server,worker-*}.log
 DAGs crawl $hubs_are:
 $hubs
 Ctrl-C stops every component.

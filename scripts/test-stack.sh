@@ -11,6 +11,10 @@
 # on exit (each runs in its own process group). STACK_KEEP=1 keeps the temp dir for inspection.
 # STACK_SOURCE=replay serves real recorded hub records instead (`simulate --replay`, default
 # ../shared/real: the 2023 Civitai dump, the 2025 body and the Hugging Face cards) for one day.
+# STACK_EXECUTOR=celery runs the compose `celery` profile instead of LocalExecutor: Redis (Debian's
+# redis-server, a temp instance) as the broker, the metadata DB as the result backend, two Celery
+# workers on Airflow's default queue and one on the warehouse queue (concurrency 1 each); the same
+# tests, plus where each task ran (the workers' logs, worker-<name>.log under Airflow's logs).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +32,11 @@ case "$source" in
             exit 0
         fi ;;
     *) echo "STACK_SOURCE must be simulator or replay, not '$source'" >&2; exit 2 ;;
+esac
+executor=${STACK_EXECUTOR:-local}
+case "$executor" in
+    local | celery) ;;
+    *) echo "STACK_EXECUTOR must be local or celery, not '$executor'" >&2; exit 2 ;;
 esac
 chain_timeout=${STACK_TIMEOUT:-900}
 began=$(date +%s)
@@ -110,6 +119,24 @@ db_url="postgresql+psycopg2://airflow@127.0.0.1:$pg_port/airflow"
 psql_q() { psql -h 127.0.0.1 -p "$pg_port" -U airflow -d airflow -Atqc "$1"; }
 say "PostgreSQL on 127.0.0.1:$pg_port"
 
+# --- Celery broker: Redis (Debian's server, in memory: queued messages need no disk here) ---------
+if [ "$executor" = celery ]; then
+    command -v redis-server >/dev/null || { echo "redis-server not installed: run make system-deps" >&2; exit 1; }
+    redis_port=$(free_port)
+    mkdir -p "$work/redis"
+    start_group redis redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$work/redis" \
+        --save "" --appendonly no
+    wait_for 30 "Redis" redis-cli -h 127.0.0.1 -p "$redis_port" ping
+    export AIRFLOW__CORE__EXECUTOR=CeleryExecutor AIRFLOW__CELERY__BROKER_URL="redis://127.0.0.1:$redis_port/0"
+    export AIRFLOW__CELERY__RESULT_BACKEND="db+$db_url"
+    # Two workers on the default queue, each running one task at a time: two crawls running at
+    # once run on both, as they would on two machines.
+    export AIRFLOW_WORKERS=2 AIRFLOW__CELERY__WORKER_CONCURRENCY=1
+    say "Redis on 127.0.0.1:$redis_port (Celery broker)"
+else
+    export AIRFLOW__CORE__EXECUTOR=LocalExecutor
+fi
+
 # --- Object store: moto S3 ----------------------------------------------------------------------
 s3_port=$(free_port)
 start_group moto python -m moto.server -H 127.0.0.1 -p "$s3_port"
@@ -189,7 +216,7 @@ export LW_STORE="s3://$bucket/lake" LW_WAREHOUSE="$work/warehouse/warehouse.duck
 mkdir -p "$(dirname "$LW_WAREHOUSE")"
 start_group airflow scripts/airflow-local.sh
 wait_for 150 "Airflow api-server" curl -fsS "http://127.0.0.1:$api_port/api/v2/monitor/health"
-say "Airflow on http://127.0.0.1:$api_port"
+say "Airflow ($AIRFLOW__CORE__EXECUTOR) on http://127.0.0.1:$api_port"
 
 expected_dags=$(find dags -maxdepth 1 -name 'lw_*.py' | wc -l)
 # Parsed (or failed to import: then stop at once, with the error).
@@ -233,8 +260,10 @@ psql_q "select dag_id || '.' || task_id || ': ' || count(*) || ' x, run '
         || round(avg(extract(epoch from start_date - queued_dttm))::numeric, 1) || ' s'
     from task_instance where end_date is not null group by dag_id, task_id
     order by sum(extract(epoch from end_date - start_date)) desc limit 12" | sed 's/^/[test-stack] /'
+say "task instances per queue: $(psql_q "select string_agg(queue || '=' || n, ' ') from
+    (select queue, count(*) n from task_instance group by 1 order by 1) q")"
 
-STACK_SOURCE=$source STACK_DB_URL=$db_url STACK_STORE=$LW_STORE STACK_WAREHOUSE=$LW_WAREHOUSE STACK_OUTBOX=$LW_OUTBOX \
+STACK_EXECUTOR=$executor STACK_SOURCE=$source STACK_DB_URL=$db_url STACK_STORE=$LW_STORE STACK_WAREHOUSE=$LW_WAREHOUSE STACK_OUTBOX=$LW_OUTBOX \
     STACK_SLACK_LOG="$work/slack.jsonl" STACK_API_URL="http://127.0.0.1:$api_port" STACK_AIRFLOW_HOME=$AIRFLOW_HOME \
     STACK_WATCHLIST=$LW_WATCHLIST STACK_FIRST_DAY=$first STACK_LAST_DAY=$last \
     python -m pytest tests/stack -m stack -q -p no:cacheprovider

@@ -68,6 +68,27 @@ def env_example(repo_root: Path) -> dict[str, str]:
     return entries
 
 
+CELERY_WORKERS = ("airflow-worker", "airflow-worker-warehouse")
+"""The `celery` profile's workers: Airflow's default queue, and the warehouse queue."""
+FILE_MOUNTS = {
+    "/var/lib/likeness-watch/warehouse",
+    "/var/lib/likeness-watch/state",
+    "/var/lib/likeness-watch/outbox",
+    "/var/lib/likeness-watch/report",
+}
+"""Where the DuckDB files, the outbox and the report live (the Dockerfile's LW_* paths)."""
+
+
+def _option(command: list[str], flag: str) -> str | None:
+    """The value of ``flag`` in a worker's command list (``--flag value``), or None."""
+    return command[command.index(flag) + 1] if flag in command else None
+
+
+def _mounts(svc: dict) -> dict[str, str]:
+    """A service's volume mounts, container path -> volume."""
+    return dict(reversed(mount.split(":")[:2]) for mount in svc.get("volumes", []))
+
+
 def _airflow_services(services: dict) -> dict:
     return {name: svc for name, svc in services.items() if name.startswith("airflow-")}
 
@@ -112,15 +133,17 @@ def test_airflow_waits_for_database_store_and_init(services):
 
 def test_optional_profiles(services):
     profiles = {profile for svc in services.values() for profile in svc.get("profiles", [])}
-    assert {"simulator", "mail"} <= profiles
+    assert {"simulator", "mail", "celery"} <= profiles
     for name, svc in services.items():
-        if name.startswith(("airflow-", "postgres", "minio")):
+        if name.startswith(("airflow-", "postgres", "minio")) and name not in CELERY_WORKERS:
             assert not svc.get("profiles"), f"core service {name} must not hide behind a profile"
+    for name in {"redis", *CELERY_WORKERS}:
+        assert services[name]["profiles"] == ["celery"], name
 
 
-def test_local_executor_and_execution_api_on_the_api_server(services):
+def test_local_executor_by_default_and_execution_api_on_the_api_server(services):
     env = services["airflow-scheduler"]["environment"]
-    assert env["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+    assert env["AIRFLOW__CORE__EXECUTOR"] == "${AIRFLOW_EXECUTOR:-LocalExecutor}"
     assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://airflow-apiserver:8080/execution/"
     assert services["airflow-apiserver"]["command"] == "api-server"
 
@@ -209,10 +232,12 @@ def test_lw_names_are_names_the_code_reads(services, env_example, dockerfile_env
 
 
 def test_every_name_the_code_reads_reaches_the_tasks(services, dockerfile_env, env_example):
-    """Tasks run in the scheduler (LocalExecutor): each setting must be passable to it from .env."""
-    provided = set(services["airflow-scheduler"]["environment"]) | set(dockerfile_env)
-    missing = set(env_names()) - provided
-    assert not missing, f"not passed to the Airflow services: {sorted(missing)}"
+    """Tasks run in the scheduler (LocalExecutor) or the Celery workers: each setting must be
+    passable to all of them from .env."""
+    for name in ("airflow-scheduler", *CELERY_WORKERS):
+        provided = set(services[name]["environment"]) | set(dockerfile_env)
+        missing = set(env_names()) - provided
+        assert not missing, f"not passed to {name}: {sorted(missing)}"
     undocumented = set(env_names()) - set(env_example) - set(dockerfile_env)
     assert not undocumented, f"not documented in .env.example: {sorted(undocumented)}"
 
@@ -232,3 +257,62 @@ def test_simulator_profile_serves_on_the_compose_network(services):
     assert sim["entrypoint"] == ["likeness-watch", "simulate"]
     assert sim["command"][:2] == ["--host", "0.0.0.0"]
     assert "/_sim/health" in " ".join(sim["healthcheck"]["test"])
+
+
+def test_celery_profile_uses_redis_and_the_metadata_db(services):
+    env = services["airflow-scheduler"]["environment"]
+    assert env["AIRFLOW__CELERY__BROKER_URL"] == "${AIRFLOW_CELERY_BROKER_URL:-redis://redis:6379/0}"
+    database = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    assert env["AIRFLOW__CELERY__RESULT_BACKEND"] == f"db+{database}"  # the existing PostgreSQL
+    assert "redis-cli" in services["redis"]["healthcheck"]["test"]
+    assert "ports" not in services["redis"], "the broker stays on the compose network"
+    for name in CELERY_WORKERS:
+        worker = services[name]
+        assert worker["command"][:2] == ["celery", "worker"], name
+        assert worker["environment"]["AIRFLOW__CORE__EXECUTOR"] == env["AIRFLOW__CORE__EXECUTOR"]
+        assert worker["depends_on"]["redis"]["condition"] == "service_healthy", name
+        assert worker["depends_on"]["airflow-apiserver"]["condition"] == "service_healthy", name
+        node = _option(worker["command"], "--celery-hostname") or "celery@%h"
+        ping = " ".join(worker["healthcheck"]["test"])
+        assert "inspect ping" in ping and node.replace("%h", "$${HOSTNAME}") in ping, name
+
+
+def test_celery_executor_without_its_broker_stops_init(services):
+    """AIRFLOW_EXECUTOR=CeleryExecutor without the `celery` profile would queue tasks that no
+    worker takes: the init job checks the broker first (and waits for it when the profile runs)."""
+    init = services["airflow-init"]
+    script = "\n".join(init["command"])
+    assert "CeleryExecutor" in script and "ensure_connection" in script
+    assert init["depends_on"]["redis"] == {"condition": "service_healthy", "required": False}
+
+
+def test_warehouse_queue_has_one_worker_running_one_task_beside_the_files(services):
+    """DuckDB lets one process write a file: the warehouse queue's worker is the only consumer,
+    runs one task at a time, is never scaled, and is the only worker with the files' volumes."""
+    from airflow.configuration import conf
+
+    from likeness_watch.orchestration.defaults import WAREHOUSE_QUEUE
+
+    workers = {
+        name: svc for name, svc in services.items() if svc.get("command", [])[:2] == ["celery", "worker"]
+    }
+    assert set(workers) == set(CELERY_WORKERS)
+    queues = {name: set(_option(svc["command"], "--queues").split(",")) for name, svc in workers.items()}
+    assert [name for name, consumed in queues.items() if WAREHOUSE_QUEUE in consumed] == [
+        "airflow-worker-warehouse"
+    ]
+    assert queues["airflow-worker-warehouse"] == {WAREHOUSE_QUEUE}
+    assert queues["airflow-worker"] == {conf.get("operators", "default_queue")}
+    warehouse = workers["airflow-worker-warehouse"]
+    assert _option(warehouse["command"], "--concurrency") == "1"
+    assert warehouse["deploy"]["replicas"] == 1
+    assert workers["airflow-worker"]["deploy"]["replicas"] == "${AIRFLOW_WORKERS:-2}"
+    scheduler_mounts = _mounts(services["airflow-scheduler"])
+    assert {path: scheduler_mounts[path] for path in FILE_MOUNTS} == {
+        path: _mounts(warehouse)[path] for path in FILE_MOUNTS
+    }
+    assert not FILE_MOUNTS & set(_mounts(workers["airflow-worker"])), "crawl workers need no DuckDB files"
+
+
+def test_the_image_runs_either_executor(dockerfile):
+    assert 'ARG LW_EXTRAS="[celery]"' in dockerfile

@@ -7,6 +7,9 @@ step apply once the DAG that runs it exists (the chain is data-aware, so the met
 DAGs consume and produce which Assets). With ``STACK_SOURCE=replay`` the hubs are real recorded
 records (``../shared/real``) served by ``simulate --replay``: the same chain, plus what real shapes
 must give (every record committed, drift recorded but not blocking, a ``schema_drift`` alert).
+With ``STACK_EXECUTOR=celery`` the tasks ran in Celery workers: the same outcomes, plus where each
+task ran (the warehouse queue's tasks on its one worker, one at a time; the others on both
+default-queue workers).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import csv
 import io
 import json
 import os
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -300,3 +304,68 @@ def test_real_shapes_publish_with_their_drift_recorded(stack, real_counts):
     assert any(alert["kind"] == "schema_drift" and alert["hub"] == "civitai" for alert in alerts), [
         alert["kind"] for alert in alerts
     ]
+
+
+@pytest.fixture(scope="module")
+def ran_on(stack, db) -> dict[str, tuple[str, str, str, str, datetime, datetime]]:
+    """Each finished task instance by the Celery worker that ran it: the workers' logs
+    (``worker-<name>.log``, scripts/airflow-local.sh) name every task instance they execute."""
+    if os.environ.get("STACK_EXECUTOR") != "celery":
+        pytest.skip("LocalExecutor run: no Celery workers")
+    executed = re.compile(r"Executing workload in Celery: .*?\bti=TaskInstance\w*\(id=UUID\('([0-9a-f-]+)'\)")
+    worker_of: dict[str, str] = {}
+    for log in Path(stack["STACK_AIRFLOW_HOME"], "logs").glob("worker-*.log"):
+        worker = log.stem.removeprefix("worker-")
+        for ti_id in executed.findall(log.read_text(encoding="utf-8", errors="replace")):
+            assert worker_of.setdefault(ti_id, worker) == worker, f"task instance {ti_id} ran twice"
+    rows = db(
+        "select id::text, dag_id, task_id, queue, start_date, end_date from task_instance"
+        " where state = 'success'"
+    )
+    assert rows
+    missing = [(dag_id, task_id) for ti_id, dag_id, task_id, *_ in rows if ti_id not in worker_of]
+    assert not missing, f"no worker log names these task instances: {missing[:5]}"
+    return {
+        ti_id: (worker_of[ti_id], dag_id, task_id, queue, start, end)
+        for ti_id, dag_id, task_id, queue, start, end in rows
+    }
+
+
+def test_celery_ran_each_task_on_a_worker_of_its_queue(ran_on):
+    from likeness_watch.orchestration.defaults import WAREHOUSE_QUEUE
+
+    for worker, dag_id, task_id, queue, *_ in ran_on.values():
+        assert worker.rstrip("0123456789") == queue, f"{dag_id}.{task_id} ({queue}) ran on {worker}"
+    queues = {(dag_id, task_id): queue for _, dag_id, task_id, queue, *_ in ran_on.values()}
+    assert queues[("lw_build", "publish_marts")] == WAREHOUSE_QUEUE
+    assert queues[("lw_build", "dbt.marts")] == WAREHOUSE_QUEUE
+    assert queues[("lw_crawl", "validate")] == WAREHOUSE_QUEUE  # it writes the state store
+    assert queues[("lw_crawl", "crawl")] != WAREHOUSE_QUEUE
+
+
+def test_celery_spread_the_other_tasks_over_both_default_workers(ran_on):
+    from likeness_watch.orchestration.defaults import WAREHOUSE_QUEUE
+
+    workers = {worker for worker, _, _, queue, *_ in ran_on.values() if queue != WAREHOUSE_QUEUE}
+    assert len(workers) >= 2, f"every default-queue task ran on {workers}"
+    crawls = {
+        worker
+        for worker, dag_id, task_id, *_ in ran_on.values()
+        if (dag_id, task_id) == ("lw_crawl", "crawl")
+    }
+    assert len(crawls) >= 2, f"every hub crawl ran on {crawls}"
+
+
+def test_celery_ran_the_warehouse_tasks_one_at_a_time(ran_on):
+    """One worker with concurrency 1: no two tasks that open the DuckDB files overlapped in time
+    (across DAGs: a build, the next day's raw gates, alerts and the report)."""
+    from likeness_watch.orchestration.defaults import WAREHOUSE_QUEUE
+
+    spans = sorted(
+        (start, end, f"{dag_id}.{task_id}")
+        for _, dag_id, task_id, queue, start, end in ran_on.values()
+        if queue == WAREHOUSE_QUEUE
+    )
+    assert {name.split(".")[0] for *_, name in spans} >= {"lw_build", "lw_crawl", "lw_alert", "lw_report"}
+    for (_, ended, before), (started, _, after) in zip(spans, spans[1:]):
+        assert started >= ended, f"{after} started before {before} ended"
