@@ -70,13 +70,6 @@ def env_example(repo_root: Path) -> dict[str, str]:
 
 CELERY_WORKERS = ("airflow-worker", "airflow-worker-warehouse")
 """The `celery` profile's workers: Airflow's default queue, and the warehouse queue."""
-FILE_MOUNTS = {
-    "/var/lib/likeness-watch/warehouse",
-    "/var/lib/likeness-watch/state",
-    "/var/lib/likeness-watch/outbox",
-    "/var/lib/likeness-watch/report",
-}
-"""Where the DuckDB files, the outbox and the report live (the Dockerfile's LW_* paths)."""
 
 
 def _option(command: list[str], flag: str) -> str | None:
@@ -286,7 +279,7 @@ def test_celery_executor_without_its_broker_stops_init(services):
     assert init["depends_on"]["redis"] == {"condition": "service_healthy", "required": False}
 
 
-def test_warehouse_queue_has_one_worker_running_one_task_beside_the_files(services):
+def test_warehouse_queue_has_one_worker_running_one_task_beside_the_files(services, dockerfile_env):
     """DuckDB lets one process write a file: the warehouse queue's worker is the only consumer,
     runs one task at a time, is never scaled, and is the only worker with the files' volumes."""
     from airflow.configuration import conf
@@ -307,11 +300,19 @@ def test_warehouse_queue_has_one_worker_running_one_task_beside_the_files(servic
     assert _option(warehouse["command"], "--concurrency") == "1"
     assert warehouse["deploy"]["replicas"] == 1
     assert workers["airflow-worker"]["deploy"]["replicas"] == "${AIRFLOW_WORKERS:-2}"
-    scheduler_mounts = _mounts(services["airflow-scheduler"])
-    assert {path: scheduler_mounts[path] for path in FILE_MOUNTS} == {
-        path: _mounts(warehouse)[path] for path in FILE_MOUNTS
+    # The data folders the image fixes (the DuckDB files' folders, outbox, report, ...), as mounted
+    # where LocalExecutor runs tasks: the warehouse worker has each of them, the crawl workers none.
+    folders = {
+        str(Path(path).parent) if path.endswith(".duckdb") else path
+        for name, path in dockerfile_env.items()
+        if name.startswith("LW_")
     }
-    assert not FILE_MOUNTS & set(_mounts(workers["airflow-worker"])), "crawl workers need no DuckDB files"
+    assert {"/var/lib/likeness-watch/warehouse", "/var/lib/likeness-watch/state"} <= folders
+    scheduler_mounts = _mounts(services["airflow-scheduler"])
+    assert {path: scheduler_mounts[path] for path in folders} == {
+        path: _mounts(warehouse)[path] for path in folders
+    }
+    assert not folders & set(_mounts(workers["airflow-worker"])), "crawl workers need no data folders"
 
 
 def test_the_image_runs_either_executor(dockerfile):
