@@ -181,6 +181,12 @@ class Settings(_OneLineErrors):
     alert_routes: str = Field(
         default="", description="Alert routing, e.g. 'slack=spike,watchlist_match@high; email=*@critical'."
     )
+    takedown_deadline_hours: int = Field(
+        default=48,
+        gt=0,
+        le=24 * 365,
+        description="Hours a hub has to take a reported model down before takedown_overdue alerts it.",
+    )
     slack_webhook_url: SecretStr | None = Field(default=None, description="Slack incoming-webhook URL.")
     webhook_url: str | None = Field(default=None, description="Generic webhook endpoint (signed JSON).")
     webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key of the webhook.")

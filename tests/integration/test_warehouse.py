@@ -286,7 +286,7 @@ def second(first, local_settings) -> Built:
 
 def test_dbt_unit_tests_ran_and_artifacts_sit_next_to_the_warehouse(first):
     unit = [node for node in first.result.nodes if node.resource_type == "unit_test"]
-    assert len(unit) == 5 and all(node.status == "pass" for node in unit)
+    assert len(unit) == 7 and all(node.status == "pass" for node in unit)
     assert (
         first.result.warehouse.with_name("warehouse.duckdb.dbt") / "target" / "run_results.json"
     ).is_file()

@@ -55,3 +55,16 @@ def test_the_public_base_url_is_kept_without_its_trailing_slash(monkeypatch):
     assert Settings().public_base_url is None
     monkeypatch.setenv("LW_PUBLIC_BASE_URL", "https://lw.example.org/tns/")
     assert Settings().public_base_url == "https://lw.example.org/tns"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [("0", "greater than 0"), ("48h", "valid integer"), ("9000", "less than or equal to 8760")],
+)
+def test_the_takedown_deadline_is_a_positive_number_of_hours(monkeypatch, value, problem):
+    assert Settings().takedown_deadline_hours == 48
+    monkeypatch.setenv("LW_TAKEDOWN_DEADLINE_HOURS", value)
+    with pytest.raises(
+        SettingsError, match=rf"^invalid setting: LW_TAKEDOWN_DEADLINE_HOURS='{value}': .*{problem}"
+    ):
+        Settings()

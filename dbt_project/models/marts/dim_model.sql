@@ -1,4 +1,5 @@
-{#- One row per (hub, model_id): latest attributes, lifecycle and the likeness decision. -#}
+{#- One row per (hub, model_id): latest attributes, lifecycle and the likeness decision (a
+    reviewer's verdict overrides the automatic one). -#}
 
 {%- set down = "('" ~ var('lw_down_statuses') | join("', '") ~ "')" %}
 
@@ -13,6 +14,12 @@ latest as (
 decisions as (
 
     select * from {{ ref('int_models__decided') }}
+
+),
+
+verdicts as (
+
+    select * from {{ ref('int_review__verdicts') }}
 
 ),
 
@@ -97,10 +104,17 @@ final as (
         latest.nsfw,
         latest.poi,
 
-        ---------- likeness decision
-        decisions.is_likeness,
-        decisions.likeness_confidence,
-        decisions.likeness_reasons,
+        ---------- likeness decision (a reviewer's verdict, else the automatic decision)
+        coalesce(verdicts.review_decision = 'likeness', decisions.is_likeness) as is_likeness,
+        case verdicts.review_decision
+            when 'likeness' then 1.0
+            when 'not_likeness' then 0.0
+            else decisions.likeness_confidence
+        end as likeness_confidence,
+        case
+            when verdicts.review_decision is null then decisions.likeness_reasons
+            else list_append(coalesce(decisions.likeness_reasons, []), 'review:' || verdicts.review_decision)
+        end as likeness_reasons,
         decisions.target_name,
         decisions.target_gender,
         decisions.target_gender_confidence,
@@ -112,6 +126,8 @@ final as (
         decisions.classifier_version,
         decisions.classifier_is_likeness,
         decisions.registry_person_key,
+        verdicts.review_decision,
+        verdicts.reviewed_at,
 
         ---------- dates
         latest.published_at,
@@ -124,6 +140,7 @@ final as (
     from lifecycle
     left join latest using (hub, model_id)
     left join decisions using (hub, model_id)
+    left join verdicts using (hub, model_id)
     left join reappearances using (hub, model_id)
     left join families on families.base_model = latest.base_model
     left join hubs on hubs.hub = lifecycle.hub

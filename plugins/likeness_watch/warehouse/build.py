@@ -93,14 +93,17 @@ class BuildResult:
 
 
 def dbt_vars(settings: Settings, cwd: Path) -> dict[str, str]:
-    """Paths made absolute against the caller's directory, plus the DuckDB memory limit and
-    whether the watchlist was configured (then it must exist, as for the alerts)."""
+    """Paths made absolute against the caller's directory, plus the DuckDB memory limit, whether
+    the watchlist was configured (then it must exist, as for the alerts) and the takedown deadline
+    (mart_hub_response_times)."""
     return {
         "lw_store": resolve_store_uri(settings.store, cwd),
         "lw_warehouse": str((cwd / settings.warehouse.expanduser()).resolve()),
+        "lw_state": str((cwd / settings.state.expanduser()).resolve()),
         "lw_watchlist": str((cwd / settings.watchlist.expanduser()).resolve()),
         "lw_watchlist_required": str("watchlist" in settings.model_fields_set).lower(),
         "lw_memory_limit": settings.duckdb_memory_limit,
+        "lw_takedown_deadline_hours": str(settings.takedown_deadline_hours),
     }
 
 

@@ -17,15 +17,23 @@ from likeness_watch.warehouse.build import (
 from likeness_watch.warehouse.paths import DBT_PROJECT_DIR
 
 
-def test_vars_carry_absolute_paths_and_the_memory_limit(tmp_path):
-    settings = Settings(store="data/lake", warehouse=Path("data/wh.duckdb"), duckdb_memory_limit="300MB")
+def test_vars_carry_absolute_paths_the_memory_limit_and_the_deadline(tmp_path):
+    settings = Settings(
+        store="data/lake",
+        warehouse=Path("data/wh.duckdb"),
+        state=Path("data/state.duckdb"),
+        duckdb_memory_limit="300MB",
+        takedown_deadline_hours=72,
+    )
     variables = dbt_vars(settings, tmp_path)
     assert variables == {
         "lw_store": str(tmp_path / "data" / "lake"),
         "lw_warehouse": str(tmp_path / "data" / "wh.duckdb"),
+        "lw_state": str(tmp_path / "data" / "state.duckdb"),
         "lw_watchlist": str(tmp_path / "config" / "watchlist.csv"),
         "lw_watchlist_required": "false",
         "lw_memory_limit": "300MB",
+        "lw_takedown_deadline_hours": "72",
     }
     assert dbt_vars(Settings(store="s3://b/p"), tmp_path)["lw_store"] == "s3://b/p"
 
