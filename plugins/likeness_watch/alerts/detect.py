@@ -1,4 +1,4 @@
-"""The six alert rules, as pure functions of warehouse frames (no I/O, no Airflow).
+"""The seven alert rules, as pure functions of warehouse frames (no I/O, no Airflow).
 
 Every rule about models looks only at partitions ``Completeness`` says are committed: evidence
 from a quarantined or missing (hub, day) is dropped, and that (hub, day) yields ``data_missing``
@@ -23,6 +23,7 @@ from likeness_watch.alerts.model import (
     SCHEMA_DRIFT,
     SPIKE,
     TAKEDOWN_EVASION,
+    TAKEDOWN_OVERDUE,
     TARGET_CLUSTER,
     WATCHLIST_MATCH,
     Alert,
@@ -64,6 +65,20 @@ REUPLOAD_COLUMNS = (
 DRIFT_COLUMNS = ("hub", "day", "field", "change", "rows", "of", "since", "feeds", "renamed_to")
 """Columns of the ``drift`` frame: one row per drifting field of each (hub, day)'s latest raw gate
 run (``likeness_watch.quality.drift.Drift``); ``since`` is the day that run of drift began."""
+OVERDUE_COLUMNS = (
+    "hub",
+    "model_id",
+    "name",
+    "url",
+    "reported_at",
+    "deadline_at",
+    "deadline_hours",
+    "overdue_on",
+    "taken_down_at",
+)
+"""Columns of the ``overdue`` frame (mart_hub_response_times): reported models a crawl still saw up
+at or after their takedown deadline, ``overdue_on`` being that crawl's day (``reported_at``,
+``deadline_at``, ``taken_down_at``: naive UTC timestamps; the last null while still up)."""
 UNKNOWN_TARGETS = frozenset({"", "unknown", "none", "n/a"})
 
 
@@ -100,6 +115,8 @@ class DetectionInputs:
     watchlist: list[WatchedPerson] = field(default_factory=list)
     drift: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(DRIFT_COLUMNS)))
     """``DRIFT_COLUMNS`` (the state store's validation_results), drift on the scored days."""
+    overdue: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(OVERDUE_COLUMNS)))
+    """``OVERDUE_COLUMNS`` (mart_hub_response_times), models overdue on the scored days."""
 
 
 def detect(
@@ -120,6 +137,7 @@ def detect(
         alerts += evasion_alerts(inputs.reuploads, models, inputs.completeness, day, config)
         alerts += data_missing_alerts(inputs.completeness, day)
         alerts += schema_drift_alerts(inputs.drift, day)
+        alerts += overdue_alerts(inputs.overdue, inputs.completeness, day)
     return sorted(alerts, key=lambda a: (a.day, a.kind, a.hub, a.subject))
 
 
@@ -488,6 +506,48 @@ def schema_drift_alerts(drift: pd.DataFrame, day: date) -> list[Alert]:
                     "fields": items,
                     "mart_columns_affected": blind,
                     "continuing": len(group) - len(started),
+                },
+            )
+        )
+    return alerts
+
+
+def overdue_alerts(overdue: pd.DataFrame, completeness: Completeness, day: date) -> list[Alert]:
+    """One alert per reported model the crawl of ``day`` is the first to see still up at or after
+    its takedown deadline (``overdue_on``): raised on that day only, so a model overdue for weeks
+    is alerted once. The subject names the model, its report and the deadline: a model reported
+    again, or the same report under another deadline, is another alert."""
+    if overdue.empty:
+        return []
+    alerts = []
+    for row in overdue[overdue["overdue_on"] == day].sort_values(["hub", "model_id"]).to_dict("records"):
+        hub, model_id = str(row["hub"]), str(row["model_id"])
+        if not completeness.complete(hub, day):
+            continue
+        reported_at, deadline_hours = pd.Timestamp(row["reported_at"]), int(row["deadline_hours"])
+        seen_up_at = pd.Timestamp(day) + pd.Timedelta(days=1)  # the crawl of a day sees its end
+        hours_up = (seen_up_at - reported_at) / pd.Timedelta(hours=1)
+        name = _text(row.get("name")) or model_id
+        taken_down = row.get("taken_down_at")
+        alerts.append(
+            Alert(
+                kind=TAKEDOWN_OVERDUE,
+                hub=hub,
+                day=day,
+                severity="high",
+                title=f"Reported model still up on {hub} {hours_up:.0f} h after the report "
+                f"(deadline {deadline_hours} h): {name}",
+                observed=round(float(hours_up), 1),
+                expected=float(deadline_hours),
+                subject=f"{hub}/{model_id}@{reported_at.isoformat()}+{deadline_hours}h",
+                top_models=(ModelRef(hub=hub, model_id=model_id, name=name, url=_text(row.get("url"))),),
+                details={
+                    "model_id": model_id,
+                    "reported_at": reported_at.isoformat(),
+                    "deadline_at": pd.Timestamp(row["deadline_at"]).isoformat(),
+                    "deadline_hours": deadline_hours,
+                    "seen_up_at": seen_up_at.isoformat(),
+                    "taken_down_at": None if _missing(taken_down) else pd.Timestamp(taken_down).isoformat(),
                 },
             )
         )

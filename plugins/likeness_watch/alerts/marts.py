@@ -15,7 +15,13 @@ import duckdb
 import pandas as pd
 
 from likeness_watch.alerts.completeness import Completeness
-from likeness_watch.alerts.detect import DRIFT_COLUMNS, MODEL_COLUMNS, REUPLOAD_COLUMNS, DetectionInputs
+from likeness_watch.alerts.detect import (
+    DRIFT_COLUMNS,
+    MODEL_COLUMNS,
+    OVERDUE_COLUMNS,
+    REUPLOAD_COLUMNS,
+    DetectionInputs,
+)
 from likeness_watch.alerts.watchlist import WatchedPerson
 from likeness_watch.hubs.registry import UnknownHubError, get_hub
 from likeness_watch.quality.results_table import DRIFT_OF_LATEST_RUN
@@ -86,6 +92,7 @@ def read_inputs(
         daily=daily,
         models=_models(con, model_columns, since, end),
         reuploads=_reuploads(con, start, end),
+        overdue=_overdue(con, start, end),
         completeness=completeness,
         watchlist=watchlist,
     )
@@ -130,6 +137,23 @@ def _reuploads(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.Dat
         [start, end],
     ).df()
     frame["seen_on"] = _dates(frame["seen_on"])
+    frame["model_id"] = frame["model_id"].astype(str)
+    return frame
+
+
+def _overdue(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+    columns = table_columns(con, "mart_hub_response_times")
+    if not set(OVERDUE_COLUMNS) <= columns:
+        log.warning(
+            "mart_hub_response_times missing or lacking %s: takedown-overdue alerts are off", OVERDUE_COLUMNS
+        )
+        return pd.DataFrame(columns=list(OVERDUE_COLUMNS))
+    frame = con.execute(
+        f"select {', '.join(OVERDUE_COLUMNS)} from mart_hub_response_times "  # noqa: S608
+        "where overdue_on between ? and ?",
+        [start, end],
+    ).df()
+    frame["overdue_on"] = _dates(frame["overdue_on"])
     frame["model_id"] = frame["model_id"].astype(str)
     return frame
 

@@ -19,7 +19,17 @@ TAKEDOWN_EVASION = "takedown_evasion"
 DATA_MISSING = "data_missing"
 SCHEMA_DRIFT = "schema_drift"
 CHANNEL_FAILED = "channel_failed"
-KINDS = (SPIKE, TARGET_CLUSTER, WATCHLIST_MATCH, TAKEDOWN_EVASION, DATA_MISSING, SCHEMA_DRIFT, CHANNEL_FAILED)
+TAKEDOWN_OVERDUE = "takedown_overdue"
+KINDS = (
+    SPIKE,
+    TARGET_CLUSTER,
+    WATCHLIST_MATCH,
+    TAKEDOWN_EVASION,
+    TAKEDOWN_OVERDUE,
+    DATA_MISSING,
+    SCHEMA_DRIFT,
+    CHANNEL_FAILED,
+)
 
 SEVERITIES = ("low", "medium", "high", "critical")
 """Ordered: routing rules such as ``@high`` mean "this severity or above"."""

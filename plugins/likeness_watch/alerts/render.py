@@ -7,7 +7,7 @@ all channels say the same thing.
 from __future__ import annotations
 
 from likeness_watch.alerts.escape import html_text, plain, safe_url
-from likeness_watch.alerts.model import SCHEMA_DRIFT, Alert, ModelRef
+from likeness_watch.alerts.model import SCHEMA_DRIFT, TAKEDOWN_OVERDUE, Alert, ModelRef
 
 NAME_LIMIT = 120
 """Characters of a model name shown (hub names are unbounded)."""
@@ -43,6 +43,11 @@ def facts(alert: Alert) -> list[tuple[str, str]]:
         rows.append(("p-value", f"{alert.p_value:.2e}"))
     if alert.kind == SCHEMA_DRIFT:
         rows.append(("Fields", drift_fields(alert)))
+    if alert.kind == TAKEDOWN_OVERDUE:
+        rows += [
+            ("Reported at (UTC)", str(alert.details.get("reported_at", ""))),
+            ("Deadline (UTC)", str(alert.details.get("deadline_at", ""))),
+        ]
     rows.append(("Alert id", alert.alert_id))
     return rows
 

@@ -22,7 +22,7 @@ from likeness_watch.alerts.channels.outbox import write_outbox
 from likeness_watch.alerts.completeness import read_completeness
 from likeness_watch.alerts.delivery import DeliveryReport, channel_failed_alerts, deliver_due
 from likeness_watch.alerts.detect import DetectionConfig, detect
-from likeness_watch.alerts.model import TARGET_CLUSTER, Alert
+from likeness_watch.alerts.model import TAKEDOWN_OVERDUE, TARGET_CLUSTER, Alert
 from likeness_watch.alerts.routing import channels_for, parse_routes
 from likeness_watch.alerts.spikes import SpikeParams
 from likeness_watch.alerts.watchlist import load_watchlist
@@ -33,6 +33,9 @@ from likeness_watch.store import ObjectStore, open_store
 from likeness_watch.warehouse.access import connect
 
 log = logging.getLogger(__name__)
+
+ONCE_PER_SUBJECT_DAYS = 100 * 366
+"""A repeat window that never closes: one alert per subject, ever."""
 
 
 @dataclass
@@ -109,10 +112,15 @@ def record_alerts(
     """Record alerts in the history with their routed deliveries; returns the new ones.
 
     A target cluster on a person who already had one within the cluster window is the same
-    campaign seen again (e.g. after a late partition's release): not recorded, not resent.
+    campaign seen again (e.g. after a late partition's release): not recorded, not resent. A
+    takedown_overdue alert is never recorded twice for one subject (model, report, deadline),
+    whatever day a later rescore finds it on.
     """
     routes = parse_routes(settings.alert_routes)
-    repeat_windows = {TARGET_CLUSTER: detection_config(settings).cluster_window_days}
+    repeat_windows = {
+        TARGET_CLUSTER: detection_config(settings).cluster_window_days,
+        TAKEDOWN_OVERDUE: ONCE_PER_SUBJECT_DAYS,
+    }
     with state(settings) as con:
         return history.record(
             con,

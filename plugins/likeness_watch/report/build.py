@@ -42,6 +42,8 @@ TABLE_IDS = (
     "quality_failures",
     "poi_disagreements",
     "top_models",
+    "hub_response_times",
+    "overdue_models",
 )
 
 
@@ -188,6 +190,8 @@ def build_report(data: ReportData, study: Study, generated_at: datetime | None =
         "quality_failures": tables.quality_failures(data.validation),
         "poi_disagreements": tables.poi_disagreements(data.poi_flagged),
         "top_models": top_models,
+        "hub_response_times": tables.hub_response_times(data.response_summary),
+        "overdue_models": tables.overdue_models(data.overdue),
     }
     with charts.chart_style():
         rendered = _draw_charts(data, found, growth_basis, policy)
@@ -211,6 +215,9 @@ def build_report(data: ReportData, study: Study, generated_at: datetime | None =
             "quality": table_view(found["quality_summary"]),
             "quality_failures": table_view(found["quality_failures"]),
             "poi_disagreements": table_view(found["poi_disagreements"]),
+            "hub_response_times": table_view(found["hub_response_times"]),
+            "overdue_models": table_view(found["overdue_models"]),
+            "deadline_hours": tables.deadline_hours(data.response_summary),
             "classifier_versions": sorted(set(versions)),
             "growth_basis": growth_basis,
             "downloads_basis": headline.downloads_basis,

@@ -345,3 +345,44 @@ def policy_summary(table: pd.DataFrame | None, policy: PolicyDate | None, days: 
         for column, label in (("taken_down", "taken down"), ("reuploads", "re-uploaded after a takedown"))
     ]
     return pd.DataFrame(rows, columns=["measure", "before", "after"])
+
+
+RESPONSE_COLUMNS = {
+    "hub": "hub",
+    "deadline_hours": "deadline_hours",
+    "reported_models": "reported",
+    "taken_down_in_time": "taken_down_in_time",
+    "taken_down_late": "taken_down_late",
+    "overdue": "still_up_past_deadline",
+    "pending": "pending",
+    "median_hours_to_takedown": "median_hours_to_takedown",
+    "share_in_time": "share_in_time",
+}
+
+
+def hub_response_times(summary: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Per hub: reported models, taken down within the deadline or late, still up past it, pending,
+    median hours to takedown and the share taken down in time (mart_hub_response_summary)."""
+    if summary is None:
+        return None
+    columns = [column for column in RESPONSE_COLUMNS if column in summary]
+    return summary[columns].rename(columns=RESPONSE_COLUMNS).reset_index(drop=True)
+
+
+def deadline_hours(summary: pd.DataFrame | None) -> int | None:
+    """The takedown deadline the build applied (one value per build), if the warehouse has it."""
+    if summary is None or summary.empty or "deadline_hours" not in summary:
+        return None
+    return int(summary["deadline_hours"].iloc[0])
+
+
+def overdue_models(overdue: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Reported models still up past their deadline, oldest report first (names as the hubs publish them)."""
+    if overdue is None:
+        return None
+    columns = [
+        c
+        for c in ("hub", "model_id", "name", "status", "reported_at", "deadline_at", "overdue_on")
+        if c in overdue
+    ]
+    return overdue.sort_values(["reported_at", "hub", "model_id"])[columns].reset_index(drop=True)

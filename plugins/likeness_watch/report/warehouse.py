@@ -69,10 +69,28 @@ VALIDATION = TableSpec(
     optional=("run_at", "hub", "day", "observed_value", "severity"),
 )
 
+RESPONSE_SUMMARY = TableSpec(
+    "mart_hub_response_summary",
+    required=(
+        "hub",
+        "reported_models",
+        "taken_down_in_time",
+        "overdue",
+        "pending",
+        "median_hours_to_takedown",
+    ),
+    optional=("deadline_hours", "taken_down_late", "share_in_time"),
+)
+OVERDUE = TableSpec(
+    "mart_hub_response_times",
+    required=("hub", "model_id", "response_status", "reported_at", "overdue_on"),
+    optional=("name", "deadline_at", "status"),
+)
+
 POI_OVERRULED = "poi:overruled"
 """Reason code of a model Civitai flags as a real person (``poi``) that is not a likeness model."""
 
-_DATE_COLUMNS = {"first_seen", "last_seen", "published_at", "day", "appeared_on"}
+_DATE_COLUMNS = {"first_seen", "last_seen", "published_at", "day", "appeared_on", "overdue_on"}
 
 
 @dataclass
@@ -90,6 +108,10 @@ class ReportData:
     validation: pd.DataFrame | None = None
     poi_flagged: pd.DataFrame | None = None
     """Models (likeness or not) flagged ``poi`` by their hub: hub, overruled (``poi:overruled``)."""
+    response_summary: pd.DataFrame | None = None
+    """Per hub: how fast it takes reported models down (mart_hub_response_summary; all reports so far)."""
+    overdue: pd.DataFrame | None = None
+    """Reported models still up past their takedown deadline (mart_hub_response_times, overdue)."""
     unavailable: list[str] = field(default_factory=list)
     first_crawl_day: date | None = None
 
@@ -248,6 +270,16 @@ def load_report_data(
                 _to_dates(_select(con, REUPLOADS, columns, unavailable)), "appeared_on", start, end
             ),
             poi_flagged=_poi_flagged(con, columns, unavailable, start, end),
+            response_summary=_select(con, RESPONSE_SUMMARY, columns, unavailable, "order by hub"),
+            overdue=_to_dates(
+                _select(
+                    con,
+                    OVERDUE,
+                    columns,
+                    unavailable,
+                    "where response_status = 'overdue' order by hub, reported_at",
+                )
+            ),
             unavailable=unavailable,
             first_crawl_day=_first_crawl_day(con, columns),
         )

@@ -8,7 +8,9 @@ and one Civitai model re-uploads a file on Civitai itself. Known values the test
 57 female / 2 male / 1 unknown targets; countries CN 12, KR 10, JP 8, GB 6, US 5, FR 3, 16 unknown;
 54 LoRA + 6 checkpoints; 20 with NSFW intent; 72 versions; 8 re-uploading models (7 cross-hub).
 Civitai flags 6 models as a real person (``poi``): 4 likeness models and 2 anime styles the final
-decision overrules (``poi:overruled``).
+decision overrules (``poi:overruled``). Four models were reported to their hub (hub response
+times): model 0 is still up past its 48 h deadline, one was taken down in 24 h, one Hugging Face repo
+in 72 h (late), one is pending.
 
 ``full=False`` writes only the contract's core columns and marts (no versions, re-uploads, alerts,
 validation results, nor dim_model's downloads/published_at/base_model_family/target_prominence/poi).
@@ -349,6 +351,52 @@ def validation_results() -> pd.DataFrame:
     )
 
 
+REPORTED_AT = datetime(2025, 5, 20)
+
+
+def mart_hub_response_times() -> pd.DataFrame:
+    """Four reported models: model 0 (the XSS name) still up past the deadline, one taken down in
+    24 h, one Hugging Face repo taken down in 72 h (late), one whose deadline has not passed."""
+
+    def row(hub: str, i: int, status: str, hours: float | None, overdue_on: date | None) -> dict:
+        return {
+            "hub": hub,
+            "model_id": _model_id(i),
+            "name": XSS_NAME if i == 0 else f"Model {i}",
+            "status": "active" if hours is None else "taken_down",
+            "response_status": status,
+            "deadline_hours": 48,
+            "hours_to_takedown": hours,
+            "reported_at": REPORTED_AT + timedelta(days=10 if status == "pending" else 0),
+            "deadline_at": REPORTED_AT + timedelta(days=12 if status == "pending" else 2),
+            "taken_down_at": None if hours is None else REPORTED_AT + timedelta(hours=hours),
+            "overdue_on": overdue_on,
+        }
+
+    overdue_on = REPORTED_AT.date() + timedelta(days=1)
+    return pd.DataFrame(
+        [
+            row("civitai", 0, "overdue", None, overdue_on),
+            row("civitai", 4, "taken_down_in_time", 24.0, None),
+            row("civitai", 8, "pending", None, None),
+            row("huggingface", 40, "taken_down_late", 72.0, overdue_on),
+        ]
+    )
+
+
+def mart_hub_response_summary() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"hub": "civitai", "deadline_hours": 48, "reported_models": 3, "taken_down": 1,
+             "taken_down_in_time": 1, "taken_down_late": 0, "overdue": 1, "pending": 1,
+             "median_hours_to_takedown": 24.0, "share_in_time": 0.5},
+            {"hub": "huggingface", "deadline_hours": 48, "reported_models": 1, "taken_down": 1,
+             "taken_down_in_time": 0, "taken_down_late": 1, "overdue": 0, "pending": 0,
+             "median_hours_to_takedown": 72.0, "share_in_time": 0.0},
+        ]
+    )  # fmt: skip
+
+
 def fixture_state(warehouse: Path) -> Path:
     """The state store written beside a fixture warehouse (alerts and validation results)."""
     return warehouse.with_name(warehouse.stem + ".state.duckdb")
@@ -364,7 +412,12 @@ def build_fixture_warehouse(path: Path, *, full: bool = True) -> Path:
         "mart_targets": mart_targets(models),
     }
     if full:
-        tables |= {"fct_likeness_versions": fct_likeness_versions(), "mart_reuploads": mart_reuploads()}
+        tables |= {
+            "fct_likeness_versions": fct_likeness_versions(),
+            "mart_reuploads": mart_reuploads(),
+            "mart_hub_response_times": mart_hub_response_times(),
+            "mart_hub_response_summary": mart_hub_response_summary(),
+        }
         _write(fixture_state(path), {"alerts": alerts(), "validation_results": validation_results()})
     _write(path, tables)
     return path
