@@ -279,12 +279,12 @@ def write_pack(pack: Pack, out_dir: Path, settings: Settings | None = None) -> P
     it, renamed into place (an earlier pack of the same id is replaced); returns index.html.
 
     With ``settings``, a pack that would contain a secret setting's value is refused."""
+    if _SAFE_NAME.search(pack.pack_id) or pack.pack_id.startswith("."):
+        raise EvidenceError(f"pack id {pack.pack_id!r} is not a folder name")
     html, data = render(pack)
     for name, value in (_secret_values(settings) if settings else {}).items():
         if value in html or value in data:
             raise EvidenceError(f"pack {pack.pack_id} would contain the value of {name}: not written")
-    if _SAFE_NAME.search(pack.pack_id) or pack.pack_id.startswith("."):
-        raise EvidenceError(f"pack id {pack.pack_id!r} is not a folder name")
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / pack.pack_id
     staging = Path(tempfile.mkdtemp(dir=out_dir, prefix=f".tmp-{pack.pack_id}-"))

@@ -19,7 +19,7 @@ DAILY_COLUMNS = (
     "run_id", "fetched_at",
 )  # fmt: skip
 FILE_COLUMNS = (
-    "version_id", "version_name", "file_id", "file_name", "file_type", "size_kb", "sha256", "autov2",
+    "sha256", "autov2", "version_id", "version_name", "file_id", "file_name", "file_type", "size_kb",
     "first_seen",
 )  # fmt: skip
 APPEARANCE_COLUMNS = (
@@ -71,17 +71,37 @@ def model_facts(con: duckdb.DuckDBPyConnection, hub: str, model_id: str) -> dict
     return rows[0] if rows else None
 
 
+def _model_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    wanted: tuple[str, ...],
+    order: tuple[str, ...],
+    hub: str,
+    model_id: str,
+    notes: list[str],
+    absent: str,
+) -> list[dict[str, Any]]:
+    """The model's rows of ``table`` (``schema.name``): the ``wanted`` columns it has, in ``order``
+    where it has those; a table without ``wanted[0]`` counts as absent and ``absent`` is noted."""
+    present = columns(con, *table.split("."))
+    if wanted[0] not in present:
+        notes.append(absent)
+        return []
+    by = ", ".join(column for column in order if column in present)
+    sql = (
+        f"select {_select(present, wanted)} from {table} where hub = ? and model_id = ?"  # noqa: S608
+        + (f" order by {by}" if by else "")
+    )
+    return _rows(con, sql, [hub, model_id])
+
+
 def daily(con: duckdb.DuckDBPyConnection, hub: str, model_id: str, notes: list[str]) -> list[dict[str, Any]]:
     """One row per crawl day the model was observed: status, how it was reached, counters, run."""
-    present = columns(con, "main", "fct_model_daily")
-    if "dt" not in present:
-        notes.append("the warehouse has no fct_model_daily: no daily history, no raw records")
-        return []
-    sql = (
-        f"select {_select(present, DAILY_COLUMNS)} from main.fct_model_daily "  # noqa: S608
-        "where hub = ? and model_id = ? order by dt"
-    )
-    return [{"day": str(row.pop("dt"))[:10], **row} for row in _rows(con, sql, [hub, model_id])]
+    rows = _model_rows(
+        con, "main.fct_model_daily", DAILY_COLUMNS, ("dt",), hub, model_id, notes,
+        "the warehouse has no fct_model_daily: no daily history, no raw records",
+    )  # fmt: skip
+    return [{"day": str(row.pop("dt"))[:10], **row} for row in rows]
 
 
 def status_changes(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -102,15 +122,10 @@ def status_changes(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def files(con: duckdb.DuckDBPyConnection, hub: str, model_id: str, notes: list[str]) -> list[dict[str, Any]]:
     """Every file (by hash) ever seen on the model's versions, with the day it was first seen."""
-    present = columns(con, "intermediate", "int_model_files")
-    if "sha256" not in present:
-        notes.append("the warehouse has no intermediate.int_model_files: files and hashes not available")
-        return []
-    sql = (
-        f"select {_select(present, FILE_COLUMNS)} from intermediate.int_model_files "  # noqa: S608
-        "where hub = ? and model_id = ? order by first_seen, version_id, file_name"
-    )
-    return _rows(con, sql, [hub, model_id])
+    return _model_rows(
+        con, "intermediate.int_model_files", FILE_COLUMNS, ("first_seen", "version_id", "file_name"),
+        hub, model_id, notes, "the warehouse has no intermediate.int_model_files: no files or hashes",
+    )  # fmt: skip
 
 
 def appearances(

@@ -217,6 +217,10 @@ def test_with_a_public_url_sent_alerts_link_to_packs_written_before_the_send(
         ("civitai", "77"),
     ]
     assert evasion["models"][1]["notes"] == ["the warehouse does not know this model (dim_model has no row)"]
+    assert (
+        "the warehouse has no fct_model_daily: no daily history, no raw records"
+        in evasion["models"][0]["notes"]
+    )
     with StateStore.of(settings).reader() as con:  # the recorded payload stays without the link
         payloads = [json.loads(p) for (p,) in con.execute("select payload from alerts").fetchall()]
     assert all("evidence_url" not in payload for payload in payloads)
