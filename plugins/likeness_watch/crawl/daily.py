@@ -3,7 +3,9 @@
 Scales to real hubs by never listing everything daily:
 1. discovery: newest-first pages until the previous partition's watermark (+ overlap pages, since
    cursor paging can skip items); on sweep days (every ``sweep_every_days`` and on the first
-   crawl) the whole listing is read, which is how disappearances are noticed;
+   crawl) the whole listing is read, which is how disappearances are noticed. A hub without ids
+   to probe (Hugging Face) has each page read again with one item more: the item after the page
+   must be listed, else a skipping cursor jumped over it and it is recorded from that read;
 2. gap probe (Civitai): ids between the watermark and today's newest id that the listing did not
    show are fetched with ``/models/:id`` — ``poi`` (real person) models are hidden from the list;
 3. refresh: tracked models not seen today, unlisted ones first on sweep days, then the stalest,
@@ -15,6 +17,7 @@ it; a rerun that finds it landed does not crawl again, it leaves the partition t
 A failing listing page stops the crawl (resumably). A failing per-model call (a detail, a probe,
 a refresh) is counted in the manifest's anomalies and skipped, so one broken model cannot block
 a hub's day; only ``MAX_CONSECUTIVE_ITEM_ERRORS`` in a row or ``MAX_ITEM_ERRORS`` in all stop it.
+A probe or refresh that failed names its model in the manifest's ``unread``: no loss is silent.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from likeness_watch.raw import (
     read_manifest,
     remove_superseded,
 )
+from likeness_watch.raw.lock import crawl_lock
 from likeness_watch.raw.manifest import LANDED, ManifestError
 from likeness_watch.raw.writer import utc_now
 from likeness_watch.settings import Settings
@@ -105,6 +109,9 @@ class DailyCrawl:
         self.missing_today: set[str] = set(resume.get("missing_today", []))
         self.via_counts: Counter[str] = Counter(resume.get("via_counts", {}))
         self.anomalies: Counter[str] = Counter(resume.get("anomalies", {}))
+        self.unread: dict[str, list[str]] = resume.get("unread", {})
+        self.successor: dict[str, Any] | None = resume.get("successor")
+        """The listing item after the last page read (hubs without a gap probe), to be verified."""
         self.phase_stats: dict[str, Counter[str]] = {
             phase: Counter(resume.get("phases", {}).get(phase, {})) for phase in PHASES
         }
@@ -120,6 +127,8 @@ class DailyCrawl:
             "missing_today": sorted(self.missing_today),
             "via_counts": dict(self.via_counts),
             "anomalies": dict(self.anomalies),
+            "unread": self.unread,
+            "successor": self.successor,
             "phases": {phase: dict(stats) for phase, stats in self.phase_stats.items()},
         }
 
@@ -181,6 +190,7 @@ class DailyCrawl:
             via_counts=dict(self.via_counts),
             phases={phase: dict(stats) for phase, stats in self.phase_stats.items()},
             anomalies=dict(self.anomalies),
+            unread=self.unread,
         )
 
     def _discovery(self) -> None:
@@ -195,6 +205,7 @@ class DailyCrawl:
             self.phase_stats["discovery"]["pages"] += 1
             keys = self._watermark_keys(page.items)
             fresh = sum(self._discover_item(item, via, stop_at) for item in page.items)
+            fresh += self._recover_skipped(via, stop_at)
             if keys:
                 self.max_key = max([*keys, self.max_key] if self.max_key is not None else keys)
             self.progress("discovery", len(page.items), self._requests())
@@ -214,10 +225,40 @@ class DailyCrawl:
                 self.anomalies["repeated_cursors"] += 1
                 if visits[page.next_cursor] >= MAX_CURSOR_REPEATS:
                     raise HubHTTPError(self.hub, page.next_cursor, 200, "cursors repeat in a cycle")
+            self.successor = self._successor(page)
             self.cursor = page.next_cursor
             if self.phase_stats["discovery"]["pages"] % CHECKPOINT_EVERY_PAGES == 0:
                 self._checkpoint()
         self.cursor = None
+
+    def _successor(self, page: Page) -> dict[str, Any] | None:
+        """The item after ``page``'s last, from the page's own cursor read with one item more
+        (the items a cursor serves are right; the next cursor it hands out may skip one). Only for
+        hubs without a gap probe: on Civitai the probe finds a skipped id."""
+        if self.adapter.supports_gap_probe or not page.items:
+            return None
+
+        def read_again() -> Page:
+            again = self.adapter.list_newest(self.cursor, len(page.items) + 1)
+            if not again.items:
+                raise MalformedResponse(f"{self.hub}: a listing page read again came back empty")
+            return again
+
+        again = _page_retry(read_again)()
+        return again.items[len(page.items)] if len(again.items) > len(page.items) else None
+
+    def _recover_skipped(self, via: str, stop_at: Any) -> bool:
+        """Record the previous page's successor if the page just read did not list it."""
+        successor, self.successor = self.successor, None
+        model_id = None if successor is None else self.adapter.model_id(successor)
+        if successor is None or model_id is None or model_id in self.listed:
+            return False
+        self.anomalies["skipped_items_recovered"] += 1
+        return self._discover_item(successor, via, stop_at)
+
+    def _unread(self, model_id: str) -> None:
+        """A model this phase meant to read and could not (its call failed after retries)."""
+        self.unread.setdefault(f"{self.phase}_errors", []).append(model_id)
 
     def _watermark_keys(self, items: list[dict[str, Any]]) -> list[Any]:
         """Order keys that may move the watermark: one absurd key (a far-future date, an id far
@@ -278,6 +319,7 @@ class DailyCrawl:
             self.phase_stats["gap_probe"]["probes"] += 1
             self.progress("gap_probe", 1, self._requests())
             if fetched is None:
+                self._unread(model_id)
                 continue
             if fetched.record is None:
                 if int(model_id) <= self.max_key:  # above the newest listed id it may simply not exist yet
@@ -314,8 +356,12 @@ class DailyCrawl:
         except (HubHTTPError, MalformedResponse) as exc:
             log.warning("%s %s: batch refresh failed, fetching one by one: %s", self.hub, self.day, exc)
             for model_id in model_ids:
-                if model_id not in done and (fetched := self._per_model(self.adapter.fetch, model_id)):
+                if model_id in done:
+                    continue
+                if fetched := self._per_model(self.adapter.fetch, model_id):
                     done[model_id] = fetched
+                else:
+                    self._unread(model_id)
         return [done[model_id] for model_id in model_ids if model_id in done]
 
     def _save_state(self) -> None:
@@ -344,16 +390,18 @@ def crawl_day(
     """Crawl one hub for one day into ``store`` and commit the partition (idempotent per day).
 
     ``hub_overrides`` (e.g. ``base_url``, ``rps``) take precedence over env and registry defaults.
+    One crawl per hub and day at a time (``raw.lock``): a second one raises ``LockHeld``.
     """
     per_hub = hub_settings(hub, **hub_overrides)
-    if (landed := _landed(store, hub, day)) is not None:
-        return landed
-    client = HubClient(hub, per_hub)
-    try:
-        adapter = adapter_class(hub)(client, per_hub, day)
-        return DailyCrawl(adapter, store, settings, progress).run()
-    finally:
-        client.close()
+    with crawl_lock(store, hub, day):
+        if (landed := _landed(store, hub, day)) is not None:
+            return landed
+        client = HubClient(hub, per_hub)
+        try:
+            adapter = adapter_class(hub)(client, per_hub, day)
+            return DailyCrawl(adapter, store, settings, progress).run()
+        finally:
+            client.close()
 
 
 def _landed(store: ObjectStore, hub: str, day: date) -> Manifest | None:

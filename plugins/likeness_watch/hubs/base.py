@@ -66,8 +66,9 @@ class HubAdapter(ABC):
         return self.settings.url(path, self.day.isoformat())
 
     @abstractmethod
-    def list_newest(self, cursor: str | None) -> Page:
-        """One page of the newest-first listing (including NSFW), starting at ``cursor``."""
+    def list_newest(self, cursor: str | None, limit: int | None = None) -> Page:
+        """One page of the newest-first listing (including NSFW), starting at ``cursor``, of
+        ``limit`` items (default: the configured page size)."""
 
     @abstractmethod
     def model_id(self, item: dict[str, Any]) -> str | None:

@@ -37,9 +37,9 @@ class CivitaiAdapter(HubAdapter):
     )
     supports_gap_probe = True
 
-    def list_newest(self, cursor: str | None) -> Page:
-        limit = min(self.settings.page_size, BATCH)  # the API answers 400 above 100
-        params: dict[str, Any] = {"limit": limit, "sort": "Newest", "nsfw": "true"}
+    def list_newest(self, cursor: str | None, limit: int | None = None) -> Page:
+        size = min(limit or self.settings.page_size, BATCH)  # the API answers 400 above 100
+        params: dict[str, Any] = {"limit": size, "sort": "Newest", "nsfw": "true"}
         if cursor:
             params["cursor"] = cursor
         body = self.client.get_json(self.url("models"), params).body

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from likeness_watch.http import MalformedResponse
 from likeness_watch.hubs.base import Fetched, HubAdapter, HubSpec, Page
@@ -42,15 +42,15 @@ class HuggingFaceAdapter(HubAdapter):
         model_url="https://huggingface.co/{model_id}",
     )
 
-    def list_newest(self, cursor: str | None) -> Page:
+    def list_newest(self, cursor: str | None, limit: int | None = None) -> Page:
         if cursor:
-            response = self.client.get_json(cursor)
+            response = self.client.get_json(_with_limit(cursor, limit) if limit else cursor)
         else:
             params = {
                 "pipeline_tag": LISTING_PIPELINE,
                 "sort": "createdAt",
                 "direction": "-1",
-                "limit": self.settings.page_size,
+                "limit": limit or self.settings.page_size,
                 "full": "true",
             }
             response = self.client.get_json(self.url("api/models"), params)
@@ -114,3 +114,10 @@ class HuggingFaceAdapter(HubAdapter):
         response = self.client.get_text(url, CARD_MAX_BYTES, ok=(401, 403, 404))
         card = {"status": response.status, "text": response.text, "truncated": response.truncated}
         return Fetched(fetched.model_id, fetched.status, fetched.record, card)
+
+
+def _with_limit(url: str, limit: int) -> str:
+    """A ``Link`` URL of the listing with another page size (its cursor and filters unchanged)."""
+    parts = urlsplit(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != "limit"]
+    return parts._replace(query=urlencode([*query, ("limit", str(limit))])).geturl()

@@ -32,6 +32,16 @@ def state_key(hub: str, day: date) -> str:
     return f"state/hub={hub}/dt={day.isoformat()}/state.json.gz"
 
 
+def crawl_lock_prefix(hub: str, day: date) -> str:
+    """The crawl lock's generations of a partition (``likeness_watch.raw.lock``), outside ``raw/``:
+    a commit deletes what its manifest does not name under the partition."""
+    return f"locks/hub={hub}/dt={day.isoformat()}/"
+
+
+def crawl_lock_key(hub: str, day: date, generation: int) -> str:
+    return crawl_lock_prefix(hub, day) + f"crawl-{generation:06d}.json"
+
+
 def parse_manifest_key(key: str) -> tuple[str, date] | None:
     match = _PARTITION_RE.match(key)
     if not match:

@@ -42,6 +42,11 @@ class Manifest:
     via_counts: dict[str, int] = field(default_factory=dict)
     phases: dict[str, dict[str, int]] = field(default_factory=dict)
     anomalies: dict[str, int] = field(default_factory=dict)
+    unread: dict[str, list[str]] = field(default_factory=dict)
+    """Models the crawl meant to read and could not, by reason (a per-model call that failed after
+    its retries): a loss is named here, never silent. Each is also counted in ``anomalies``."""
+    plan: dict[str, Any] = field(default_factory=dict)
+    """The crawl's request budget and the requests it sent, by kind (listing, batch, detail, card)."""
     quarantine: dict[str, Any] | None = None
 
     @property

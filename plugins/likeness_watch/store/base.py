@@ -23,6 +23,11 @@ class ObjectStore(ABC):
         """Atomically create or replace an object."""
 
     @abstractmethod
+    def put_if_absent(self, key: str, data: bytes) -> bool:
+        """Atomically create an object only if none has ``key``; False (nothing written) when one
+        does. Of two callers racing for one key, exactly one gets True: what locks are made of."""
+
+    @abstractmethod
     def get_bytes(self, key: str) -> bytes:
         """Read an object; ``StoreError`` when missing."""
 

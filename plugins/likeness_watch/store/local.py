@@ -27,6 +27,14 @@ class LocalStore(ObjectStore):
         return path
 
     def put_bytes(self, key: str, data: bytes) -> None:
+        self._put(key, data, exclusive=False)
+
+    def put_if_absent(self, key: str, data: bytes) -> bool:
+        """An exclusive create (``link(2)`` fails when the name exists, as ``O_EXCL`` does) of a
+        file written in full beforehand: no reader ever sees it half-written."""
+        return self._put(key, data, exclusive=True)
+
+    def _put(self, key: str, data: bytes, exclusive: bool) -> bool:
         path = self._path(key)
         tmp: str | None = None
         try:
@@ -37,7 +45,16 @@ class LocalStore(ObjectStore):
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(tmp, path)
+            if not exclusive:
+                os.replace(tmp, path)
+                return True
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                return False
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+            return True
         except OSError as exc:
             if tmp is not None:  # a full disk must not also leave a stray temp file behind
                 Path(tmp).unlink(missing_ok=True)

@@ -44,6 +44,20 @@ class S3Store(ObjectStore):
     def put_bytes(self, key: str, data: bytes) -> None:
         self._call("put", key, self.client.put_object, Key=self._key(key), Body=data)
 
+    def put_if_absent(self, key: str, data: bytes) -> bool:
+        """A conditional put (``If-None-Match: *``): S3 refuses it with 412 when the key exists
+        (409 while another conditional put of it is in flight)."""
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, IfNoneMatch="*")
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "?")
+            if code in {"PreconditionFailed", "ConditionalRequestConflict"}:
+                return False
+            raise StoreError(f"S3 put s3://{self.bucket}/{self._key(key)} failed: {code}") from exc
+        except BotoCoreError as exc:
+            raise StoreError(f"S3 put s3://{self.bucket}/{self._key(key)} failed: {exc}") from exc
+        return True
+
     def get_bytes(self, key: str) -> bytes:
         response = self._call("get", key, self.client.get_object, Key=self._key(key))
         return response["Body"].read()

@@ -63,3 +63,36 @@ def test_s3_store_roundtrip(s3_env):
 def test_s3_missing_bucket_is_a_clear_error(s3_env):
     with pytest.raises(StoreError, match="head-bucket"):
         open_store("s3://no-such-bucket-here").check()
+
+
+def race_for(store, key: str, racers: int = 8) -> list[bool]:
+    """``racers`` threads creating one key at once."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    start = Barrier(racers)
+
+    def create(n: int) -> bool:
+        start.wait()
+        return store.put_if_absent(key, f"racer {n}".encode())
+
+    with ThreadPoolExecutor(racers) as pool:
+        return list(pool.map(create, range(racers)))
+
+
+def test_local_put_if_absent_creates_once(store):
+    assert store.put_if_absent("locks/a.json", b"first")
+    assert not store.put_if_absent("locks/a.json", b"second")
+    assert store.get_bytes("locks/a.json") == b"first"
+    assert race_for(store, "locks/b.json").count(True) == 1
+    assert sorted(p.name for p in (store.root / "locks").iterdir()) == ["a.json", "b.json"]
+
+
+def test_s3_put_if_absent_is_a_conditional_put(s3_env):
+    bucket = f"lw-{uuid.uuid4().hex[:8]}"
+    boto3.client("s3").create_bucket(Bucket=bucket)
+    store = open_store(f"s3://{bucket}/prefix")
+    assert store.put_if_absent("locks/a.json", b"first")
+    assert not store.put_if_absent("locks/a.json", b"second")
+    assert store.get_bytes("locks/a.json") == b"first"
+    assert race_for(store, "locks/b.json").count(True) == 1
