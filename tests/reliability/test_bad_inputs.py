@@ -147,6 +147,20 @@ ROWS = [
         ("'--hub'", "'nohub' is not one of 'civitai', 'huggingface'"),
     ),  # fmt: skip
     Row("until-without-date", ["alert", "--until", "2025-05-01"], {}, ("--until needs --date",)),
+    Row(
+        "public-base-url-not-http",
+        CRAWL,
+        {"LW_PUBLIC_BASE_URL": "javascript:alert(1)"},
+        ("LW_PUBLIC_BASE_URL='javascript:alert(1)'", "URL scheme should be 'http' or 'https'"),
+    ),
+    Row(
+        "evidence-alert-and-model",
+        ["evidence", "--alert", "x", "--hub", "civitai", "--model", "1"],
+        {},
+        ("give --alert, or --hub and --model, not both",),
+    ),
+    Row("evidence-unknown-alert", ["evidence", "--alert", "20250501-spike-all-0"], {}, ("unknown alert",)),
+    Row("evidence-no-warehouse", ["evidence", "--hub", "civitai", "--model", "1"], {}, ("warehouse not",)),
     # files
     Row(
         "watchlist-unclosed-quote",
