@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -26,6 +25,7 @@ from likeness_watch.state_store import StateStore
 from likeness_watch.store import open_store
 from likeness_watch.warehouse import build_warehouse
 from tests.integration.raw_records import civitai_model, envelope
+from tests.integration.test_warehouse import query
 
 D1, D2, D3, D4 = (date(2025, 5, day) for day in range(1, 5))
 MARA = civitai_model(201, "Mara Quillfeather LoRA", ["celebrity", "actress", "woman"], "a1" * 32, 50)
@@ -64,14 +64,6 @@ def settings(tmp_path_factory) -> Settings:
         state=root / "state.duckdb",
         outbox=root / "outbox",
     )
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def snapshot(settings: Settings, name: str) -> Path:

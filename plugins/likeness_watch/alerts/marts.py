@@ -127,33 +127,34 @@ def _models(con: duckdb.DuckDBPyConnection, columns: set[str], since: date, end:
 
 
 def _reuploads(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
-    columns = table_columns(con, "mart_reuploads")
-    if not set(REUPLOAD_COLUMNS) <= columns:
-        log.warning("mart_reuploads missing or lacking %s: takedown-evasion alerts are off", REUPLOAD_COLUMNS)
-        return pd.DataFrame(columns=list(REUPLOAD_COLUMNS))
-    frame = con.execute(
-        f"select {', '.join(REUPLOAD_COLUMNS)} from mart_reuploads "  # noqa: S608
-        "where seen_on::date between ? and ?",
-        [start, end],
-    ).df()
-    frame["seen_on"] = _dates(frame["seen_on"])
-    frame["model_id"] = frame["model_id"].astype(str)
-    return frame
+    return _optional_mart(con, "mart_reuploads", REUPLOAD_COLUMNS, "seen_on", start, end, "takedown-evasion")
 
 
 def _overdue(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
-    columns = table_columns(con, "mart_hub_response_times")
-    if not set(OVERDUE_COLUMNS) <= columns:
-        log.warning(
-            "mart_hub_response_times missing or lacking %s: takedown-overdue alerts are off", OVERDUE_COLUMNS
-        )
-        return pd.DataFrame(columns=list(OVERDUE_COLUMNS))
+    return _optional_mart(
+        con, "mart_hub_response_times", OVERDUE_COLUMNS, "overdue_on", start, end, "takedown-overdue"
+    )
+
+
+def _optional_mart(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: tuple[str, ...],
+    day_column: str,
+    start: date,
+    end: date,
+    rule: str,
+) -> pd.DataFrame:
+    """Rows of a mart one rule reads whose ``day_column`` is in ``start..end``; without the mart or
+    its columns (a warehouse of an earlier version) that rule is off, with a warning."""
+    if not set(columns) <= table_columns(con, table):
+        log.warning("%s missing or lacking %s: %s alerts are off", table, columns, rule)
+        return pd.DataFrame(columns=list(columns))
     frame = con.execute(
-        f"select {', '.join(OVERDUE_COLUMNS)} from mart_hub_response_times "  # noqa: S608
-        "where overdue_on between ? and ?",
+        f"select {', '.join(columns)} from {table} where {day_column}::date between ? and ?",  # noqa: S608
         [start, end],
     ).df()
-    frame["overdue_on"] = _dates(frame["overdue_on"])
+    frame[day_column] = _dates(frame[day_column])
     frame["model_id"] = frame["model_id"].astype(str)
     return frame
 
