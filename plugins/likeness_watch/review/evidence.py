@@ -97,7 +97,7 @@ def _now(now: datetime | None) -> str:
     return (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _header(kind: str, pack_id: str, now: datetime | None) -> dict[str, Any]:
+def _header(kind: str, pack_id: str, through: str | None, now: datetime | None) -> dict[str, Any]:
     return {
         "version": PACK_VERSION,
         "kind": kind,
@@ -106,6 +106,7 @@ def _header(kind: str, pack_id: str, now: datetime | None) -> dict[str, Any]:
         "generator": f"likeness-watch {__version__}",
         "metadata_only": True,
         "record_sha256": RECORD_SHA256,
+        "data_through": through,
     }
 
 
@@ -130,18 +131,8 @@ def _review_decisions(
     if con is None or not {"hub", "model_id"} <= set(present):
         return {}
     order = next((f"order by {column}" for column in DECISION_ORDER if column in present), "")
-    found: dict[ModelKey, list[dict[str, Any]]] = {}
-    for hub, model_id in models:
-        cursor = con.execute(
-            f"select * from main.review_decisions where hub = ? and model_id = ? {order}",  # noqa: S608
-            [hub, model_id],
-        )
-        names = [item[0] for item in cursor.description]
-        found[(hub, model_id)] = [
-            {name: facts.json_value(value) for name, value in zip(names, row, strict=True)}
-            for row in cursor.fetchall()
-        ]
-    return found
+    sql = f"select * from main.review_decisions where hub = ? and model_id = ? {order}"  # noqa: S608
+    return {(hub, model_id): facts.rows(con, sql, [hub, model_id]) for hub, model_id in models}
 
 
 def _model_entries(
@@ -216,8 +207,7 @@ def build_model_pack(
     with _state(settings) as con:
         _with_decisions(entries, con)
     pack_id = model_pack_id(hub, model_id)
-    header = {**_header("model", pack_id, now), "data_through": through}
-    return Pack(pack_id, {"pack": header, "alert": None, "models": entries})
+    return Pack(pack_id, {"pack": _header("model", pack_id, through, now), "alert": None, "models": entries})
 
 
 def build_alert_pack(
@@ -251,7 +241,7 @@ def pack_for_alert(
     with _state(settings) as con:
         _with_decisions(entries, con)
     recorded = {**alert.to_dict(), "detected_at": facts.json_value(detected_at)}
-    header = {**_header("alert", alert.alert_id, now), "data_through": through}
+    header = _header("alert", alert.alert_id, through, now)
     return Pack(alert.alert_id, {"pack": header, "alert": recorded, "models": entries})
 
 

@@ -53,7 +53,8 @@ def columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str
     return [row[0] for row in rows]
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """The query's rows as JSON-ready dicts by column name."""
     cursor = con.execute(sql, params)
     names = [item[0] for item in cursor.description]
     return [
@@ -67,8 +68,8 @@ def _select(present: list[str], wanted: tuple[str, ...], prefix: str = "") -> st
 
 def model_facts(con: duckdb.DuckDBPyConnection, hub: str, model_id: str) -> dict[str, Any] | None:
     """Every ``dim_model`` column of the model (None: the warehouse does not know it)."""
-    rows = _rows(con, "select * from main.dim_model where hub = ? and model_id = ?", [hub, model_id])
-    return rows[0] if rows else None
+    found = rows(con, "select * from main.dim_model where hub = ? and model_id = ?", [hub, model_id])
+    return found[0] if found else None
 
 
 def _model_rows(
@@ -92,16 +93,16 @@ def _model_rows(
         f"select {_select(present, wanted)} from {table} where hub = ? and model_id = ?"  # noqa: S608
         + (f" order by {by}" if by else "")
     )
-    return _rows(con, sql, [hub, model_id])
+    return rows(con, sql, [hub, model_id])
 
 
 def daily(con: duckdb.DuckDBPyConnection, hub: str, model_id: str, notes: list[str]) -> list[dict[str, Any]]:
     """One row per crawl day the model was observed: status, how it was reached, counters, run."""
-    rows = _model_rows(
+    observed = _model_rows(
         con, "main.fct_model_daily", DAILY_COLUMNS, ("dt",), hub, model_id, notes,
         "the warehouse has no fct_model_daily: no daily history, no raw records",
     )  # fmt: skip
-    return [{"day": str(row.pop("dt"))[:10], **row} for row in rows]
+    return [{"day": str(row.pop("dt"))[:10], **row} for row in observed]
 
 
 def status_changes(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -147,7 +148,7 @@ def appearances(
         "where r.sha256 in (select sha256 from main.mart_reuploads where hub = ? and model_id = ?) "
         f"order by {order}"
     )
-    return _rows(con, sql, [hub, model_id, hub, model_id])
+    return rows(con, sql, [hub, model_id, hub, model_id])
 
 
 def data_through(con: duckdb.DuckDBPyConnection) -> str | None:
