@@ -152,7 +152,7 @@ def _alert_view(recorded: dict[str, Any] | None) -> dict[str, Any] | None:
     return {
         "title": visible(alert.title),
         "facts": [(label, visible(value)) for label, value in alert_facts(alert)]
-        + [("Detected at", shown(recorded.get("detected_at")))],
+        + [("Detected at (UTC)", shown(recorded.get("detected_at")))],
         "details": visible_block(json.dumps(alert.details, ensure_ascii=False, indent=2, sort_keys=True)),
     }
 
