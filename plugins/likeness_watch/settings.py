@@ -170,6 +170,12 @@ class Settings(_OneLineErrors):
     sweep_every_days: int = Field(
         default=7, ge=1, description="Full sweep (takedown detection) when the day's ordinal is divisible."
     )
+    crawl_utilisation: float = Field(
+        default=0.8,
+        gt=0,
+        le=1,
+        description="Share of a hub's rate limit a crawl day may use: budget = rps x 86,400 x this.",
+    )
     gap_probe_budget: int = Field(default=300, ge=0, description="Max /models/:id probes per hub per day.")
     refresh_budget: int = Field(default=2000, ge=0, description="Max tracked models refreshed per day.")
     discovery_overlap: int = Field(

@@ -25,13 +25,15 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
 from typing import Any, TypeVar
 
-from more_itertools import chunked, ilen
+import numpy as np
+from more_itertools import ilen
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
+from likeness_watch.crawl.plan import Candidates, HubProfile, Ledger, Planner, daily_budget
 from likeness_watch.crawl.state import CrawlState
 from likeness_watch.http import HubClient, HubHTTPError, MalformedResponse
 from likeness_watch.hubs.base import Fetched, HubAdapter, Page
@@ -71,6 +73,10 @@ class CrawlError(RuntimeError):
     """The crawl could not finish; its progress is checkpointed and a rerun resumes."""
 
 
+class BudgetSpent(Exception):
+    """The day's request budget is used up: the phase ends, what it did not read waits for another day."""
+
+
 _page_retry = retry(
     retry=retry_if_exception_type(MalformedResponse),
     stop=stop_after_attempt(4),
@@ -97,9 +103,12 @@ class DailyCrawl:
         previous = latest_before(store, self.hub, self.day)
         self.state = CrawlState.load(store, self.hub, date.fromisoformat(previous.dt) if previous else None)
         self.prev_key: Any = previous.watermark.get("max_key") if previous else None
-        sweep_day = self.day.toordinal() % settings.sweep_every_days == 0
-        self.mode = "sweep" if previous is None or sweep_day else "incremental"
+        profile = HubProfile(adapter.settings.page_size, adapter.batch_size, adapter.supports_gap_probe)
+        budget = daily_budget(adapter.settings.rps, settings.crawl_utilisation)
+        self.planner = Planner(profile, settings, self.day, budget, first_crawl=previous is None)
+        self.mode = "sweep" if self.planner.sweep() else "incremental"
         resume = self.writer.resume_state
+        self.ledger = Ledger(budget, resume.get("ledger"))
         self.phase: str = resume.get("phase", PHASES[0])
         self.cursor: str | None = resume.get("cursor")
         self.max_key: Any = resume.get("max_key", self.prev_key)
@@ -130,6 +139,7 @@ class DailyCrawl:
             "unread": self.unread,
             "successor": self.successor,
             "phases": {phase: dict(stats) for phase, stats in self.phase_stats.items()},
+            "ledger": self.ledger.as_dict(),
         }
 
     def _checkpoint(self) -> None:
@@ -138,6 +148,24 @@ class DailyCrawl:
 
     def _requests(self) -> int:
         return self._requests_before + self.adapter.client.requests_made
+
+    def _metered(self, kind: str, call: Callable[..., T]) -> Callable[..., T]:
+        """``call`` as one request of ``kind`` granted by the day's budget (each retry another);
+        ``BudgetSpent`` when none is left."""
+
+        def metered(*args: Any) -> T:
+            if not self.ledger.take(self.phase, kind):
+                raise BudgetSpent(kind)
+            return call(*args)
+
+        return metered
+
+    def _phases(self) -> dict[str, dict[str, int]]:
+        """Per phase what its requests bought (records, new models, removals...) and how many it sent."""
+        return {
+            phase: {**stats, "requests": sum(self.ledger.spent.get(phase, {}).values())}
+            for phase, stats in self.phase_stats.items()
+        }
 
     def _record(
         self,
@@ -176,7 +204,11 @@ class DailyCrawl:
         try:
             for phase in PHASES[PHASES.index(self.phase) :]:
                 self.phase = phase
-                getattr(self, f"_{phase}")()
+                try:
+                    getattr(self, f"_{phase}")()
+                except BudgetSpent:
+                    self.anomalies[f"{phase}_cut_by_budget"] += 1
+                    log.warning("%s %s: request budget spent in %s", self.hub, self.day, phase)
                 self._checkpoint()
         except (HubHTTPError, MalformedResponse) as exc:
             self._checkpoint()
@@ -188,19 +220,23 @@ class DailyCrawl:
             mode=self.mode,
             watermark={"max_key": self.max_key},
             via_counts=dict(self.via_counts),
-            phases={phase: dict(stats) for phase, stats in self.phase_stats.items()},
+            phases=self._phases(),
             anomalies=dict(self.anomalies),
             unread=self.unread,
+            plan={
+                "budget": self.ledger.budget,
+                "requests": dict(self.ledger.by_kind()),
+            },
         )
 
     def _discovery(self) -> None:
         via = "sweep" if self.mode == "sweep" else "listing"
         stop_at = None if self.mode == "sweep" else self.prev_key
-        overlap = self.settings.discovery_overlap
+        stop = self.planner.listing_stop(self.prev_key, self.mode == "sweep")
         visits: Counter[str] = Counter()
         idle_pages = 0
         while True:
-            page: Page = _page_retry(self.adapter.list_newest)(self.cursor)
+            page: Page = _page_retry(self._metered("listing", self.adapter.list_newest))(self.cursor)
             self.writer.stats["pages_fetched"] += 1
             self.phase_stats["discovery"]["pages"] += 1
             keys = self._watermark_keys(page.items)
@@ -214,10 +250,8 @@ class DailyCrawl:
                 self.anomalies["empty_pages"] += 1
             elif not fresh:
                 self.anomalies["pages_without_new_items"] += 1
-            if stop_at is not None and keys and max(keys) <= stop_at:
-                if overlap <= 0:
-                    break
-                overlap -= 1
+            if stop.done(keys):
+                break
             if page.next_cursor is None or idle_pages >= MAX_EMPTY_PAGES:
                 break
             visits[page.next_cursor] += 1
@@ -239,7 +273,7 @@ class DailyCrawl:
             return None
 
         def read_again() -> Page:
-            again = self.adapter.list_newest(self.cursor, len(page.items) + 1)
+            again = self._metered("listing", self.adapter.list_newest)(self.cursor, len(page.items) + 1)
             if not again.items:
                 raise MalformedResponse(f"{self.hub}: a listing page read again came back empty")
             return again
@@ -279,13 +313,23 @@ class DailyCrawl:
             self.listed.add(model_id)
         key = self.adapter.order_key(item)
         is_new = model_id is not None and model_id not in self.state.tracked
-        if is_new and (stop_at is None or key is None or key > stop_at):
-            enriched = self._per_model(self.adapter.enrich, item)
-            if enriched is not None:
+        if is_new and self.adapter.has_cards and (stop_at is None or key is None or key > stop_at):
+            enriched = self._by_id(model_id)
+            if enriched is not None and enriched.record is not None:
                 self._record(model_id, via, enriched.status, enriched.record, enriched.card)
                 return True
         self._record(model_id, via, 200, item)
         return True
+
+    def _by_id(self, model_id: str, card_after: date | None = None) -> Fetched | None:
+        """One model fetched by id, with its model card where the hub keeps cards and the model
+        changed after the day ``card_after`` (None: in any case); None: the call failed (counted)."""
+        fetched = self._per_model(self._metered("detail", self.adapter.fetch), model_id)
+        if fetched is None or fetched.record is None or not self.adapter.has_cards:
+            return fetched
+        if card_after is not None and not self.adapter.modified_since(fetched.record, card_after):
+            return fetched
+        return self._per_model(self._metered("card", self.adapter.with_card), fetched) or fetched
 
     def _per_model(self, call: Callable[[Any], T], argument: Any) -> T | None:
         """One model's call (retried like a page); a failure is counted and skipped (None)."""
@@ -306,16 +350,16 @@ class DailyCrawl:
         if not self.adapter.supports_gap_probe or self.max_key is None:
             return
         known = self.listed | set(self.state.tracked) | set(self.state.removed)
-        if self.mode != "sweep":  # sweeps re-probe old misses: a draft's id 404s until it is published
+        if not self.planner.reprobe_missing(self.mode == "sweep"):
             known |= self.state.missing
         candidates = (
             model_id
             for model_id in self.adapter.gap_candidates(known, 0, self.max_key)
             if model_id not in self.missing_today and model_id not in self.writer.seen
         )
-        budget = self.settings.gap_probe_budget - self.phase_stats["gap_probe"]["probes"]
-        for model_id in islice(candidates, max(budget, 0)):
-            fetched = self._per_model(self.adapter.fetch, model_id)
+        quota = self.planner.probe_quota(self.ledger.remaining, self.phase_stats["gap_probe"]["probes"])
+        for model_id in islice(candidates, quota):
+            fetched = self._by_id(model_id)
             self.phase_stats["gap_probe"]["probes"] += 1
             self.progress("gap_probe", 1, self._requests())
             if fetched is None:
@@ -329,40 +373,60 @@ class DailyCrawl:
         self.anomalies["gaps_unprobed"] = ilen(islice(candidates, MAX_COUNTED_GAPS))
 
     def _refresh(self) -> None:
-        first = set(self.state.tracked) - self.listed if self.mode == "sweep" else set()
-        order = self.state.refresh_order(exclude=self.writer.seen, first=first)
-        budget = self.settings.refresh_budget - self.phase_stats["refresh"]["fetched"]
-        for chunk in chunked(order[: max(budget, 0)], REFRESH_CHUNK):
-            for fetched in self._refreshed(chunk):
+        """Tracked models not fetched yet today, in the planner's order and within its budget."""
+        candidates = self._candidates()
+        plan = self.planner.refresh(candidates, self.ledger.remaining, self.phase_stats["refresh"]["fetched"])
+        unsaved = 0
+        for kind, members in plan.groups():
+            model_ids = [candidates.ids[i] for i in members]
+            results = self._refreshed(model_ids) if kind == "batch" else self._refreshed_one(model_ids[0])
+            for fetched in results:
                 self.phase_stats["refresh"]["fetched"] += 1
                 if fetched.status == 404:
                     self.gone.add(fetched.model_id)
                     self.phase_stats["refresh"]["gone"] += 1
                 self._record(fetched.model_id, "refresh", fetched.status, fetched.record, fetched.card)
-            self.progress("refresh", len(chunk), self._requests())
-            self._checkpoint()
+            self.progress("refresh", len(model_ids), self._requests())
+            unsaved += len(model_ids)
+            if unsaved >= REFRESH_CHUNK:
+                unsaved = 0
+                self._checkpoint()
+
+    def _candidates(self) -> Candidates:
+        """Tracked models not fetched yet today, in the state's order (by id), as the planner sees them."""
+        tracked = self.state.tracked
+        ids = [model_id for model_id in tracked if model_id not in self.writer.seen]
+        ordinals = {day: date.fromisoformat(day).toordinal() for day in set(tracked.values())}
+        today = self.day.toordinal()
+        age = np.fromiter((today - ordinals[tracked[m]] for m in ids), dtype=np.int64, count=len(ids))
+        absent = np.full(len(ids), self.mode == "sweep")  # a sweep listed every live, listable model
+        return Candidates(ids, age, np.zeros(len(ids), dtype=bool), absent)
+
+    def _refreshed_one(self, model_id: str) -> list[Fetched]:
+        """One model by id (with its card if it changed since the day before yesterday)."""
+        fetched = self._by_id(model_id, card_after=self.day - timedelta(days=2))
+        if fetched is None:
+            self._unread(model_id)
+            return []
+        return [fetched]
 
     def _refreshed(self, model_ids: list[str]) -> list[Fetched]:
-        """One chunk through the hub's batch refresh; the models it could not return (the batch
-        failed part-way) are then fetched one by one, each failure skipped as one model's."""
-        done: dict[str, Fetched] = {}
-
-        def batch() -> None:
-            for fetched in self.adapter.refresh([m for m in model_ids if m not in done]):
-                done[fetched.model_id] = fetched
-
+        """One ids= batch; the models it leaves out (hidden, removed) are then fetched by id. A batch
+        that fails is fetched one by one, each failure skipped as one model's."""
         try:
-            _page_retry(batch)()
+            found = _page_retry(self._metered("batch", self.adapter.refresh_batch))(model_ids)
         except (HubHTTPError, MalformedResponse) as exc:
             log.warning("%s %s: batch refresh failed, fetching one by one: %s", self.hub, self.day, exc)
-            for model_id in model_ids:
-                if model_id in done:
-                    continue
-                if fetched := self._per_model(self.adapter.fetch, model_id):
-                    done[model_id] = fetched
-                else:
-                    self._unread(model_id)
-        return [done[model_id] for model_id in model_ids if model_id in done]
+            found = {}
+        done = []
+        for model_id in model_ids:
+            if model_id in found:
+                done.append(Fetched(model_id, 200, found[model_id]))
+            elif fetched := self._by_id(model_id):
+                done.append(fetched)
+            else:
+                self._unread(model_id)
+        return done
 
     def _save_state(self) -> None:
         today = self.day.isoformat()

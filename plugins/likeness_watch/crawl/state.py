@@ -36,8 +36,3 @@ class CrawlState:
         store.put_bytes(
             state_key(hub, day), gzip.compress(json.dumps(payload, sort_keys=True).encode(), mtime=0)
         )
-
-    def refresh_order(self, exclude: set[str], first: set[str]) -> list[str]:
-        """Tracked ids not yet fetched today: ``first`` (e.g. unlisted on a sweep day), then stalest."""
-        candidates = [model_id for model_id in self.tracked if model_id not in exclude]
-        return sorted(candidates, key=lambda m: (m not in first, self.tracked[m], m))

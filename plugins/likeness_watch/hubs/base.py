@@ -1,13 +1,14 @@
 """The adapter interface: what the crawler needs from a hub, and nothing more.
 
-An adapter turns a hub's API into four operations (newest-first discovery pages, single fetch,
-batch refresh, full listing). The crawler owns ordering, dedupe, checkpoints and budgets.
+An adapter turns a hub's API into a few operations, each one request (a newest-first listing
+page, one model by id, an ids= batch where the hub has one, a model card where it keeps them).
+The crawler owns ordering, dedupe, checkpoints and budgets: it counts every request it sends.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -56,6 +57,10 @@ class HubAdapter(ABC):
 
     spec: HubSpec
     supports_gap_probe = False
+    batch_size = 1
+    """Models one ``refresh_batch`` request returns (1: the hub has no batch endpoint)."""
+    has_cards = False
+    """New and changed models are fetched by id with their model card (two requests)."""
 
     def __init__(self, client: HubClient, settings: HubSettings, day: date) -> None:
         self.client = client
@@ -86,14 +91,18 @@ class HubAdapter(ABC):
     def fetch(self, model_id: str) -> Fetched:
         """Fetch one model by id."""
 
-    def enrich(self, item: dict[str, Any]) -> Fetched | None:
-        """Optional detail fetch for a newly discovered item (HF: file hashes). None: keep the item."""
-        return None
+    def refresh_batch(self, model_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Records of up to ``batch_size`` models in one request, by id; the ones the hub leaves out
+        (hidden from listings, removed) are missing. Only hubs with ``batch_size`` > 1 have it."""
+        raise NotImplementedError(f"{self.spec.name} has no batch endpoint")
 
-    def refresh(self, model_ids: Iterable[str]) -> Iterator[Fetched]:
-        """Re-fetch tracked models; adapters override with batch endpoints where the hub has one."""
-        for model_id in model_ids:
-            yield self.fetch(model_id)
+    def with_card(self, fetched: Fetched) -> Fetched:
+        """The model card beside a fetched record (one request), on hubs that keep cards."""
+        return fetched
+
+    def modified_since(self, record: dict[str, Any], after: date) -> bool:
+        """Whether the hub says the model changed after the day ``after`` (HF: lastModified)."""
+        return False
 
     def gap_candidates(self, listed_ids: set[str], low: Any, high: Any) -> Iterator[str]:
         """Ids the listing should have shown in (low, high] but did not (Civitai hides ``poi``),

@@ -6,10 +6,8 @@ received and never requested.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
-
-from more_itertools import chunked
 
 from likeness_watch.http import MalformedResponse
 from likeness_watch.hubs.base import Fetched, HubAdapter, HubSpec, Page
@@ -36,6 +34,7 @@ class CivitaiAdapter(HubAdapter):
         model_url="https://civitai.com/models/{model_id}",
     )
     supports_gap_probe = True
+    batch_size = BATCH
 
     def list_newest(self, cursor: str | None, limit: int | None = None) -> Page:
         size = min(limit or self.settings.page_size, BATCH)  # the API answers 400 above 100
@@ -64,17 +63,17 @@ class CivitaiAdapter(HubAdapter):
             raise MalformedResponse(f"civitai: /models/{model_id} returned {type(response.body).__name__}")
         return Fetched(model_id, response.status, response.body)
 
-    def refresh(self, model_ids: Iterable[str]) -> Iterator[Fetched]:
-        """Batch through ``ids=`` (100 per call); ids the list hides (poi, removed) are fetched one by one."""
-        for chunk in chunked(model_ids, BATCH):
-            params = {"ids": ",".join(chunk), "limit": BATCH, "nsfw": "true"}
-            page = _page(self.client.get_json(self.url("models"), params).body, self.client.hub)
-            found = {self.model_id(item): item for item in page.items}
-            for model_id in chunk:
-                if model_id in found:
-                    yield Fetched(model_id, 200, found[model_id])
-                else:
-                    yield self.fetch(model_id)
+    def refresh_batch(self, model_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """One ``/models?ids=`` call (up to 100 ids); the list endpoint leaves out what it hides
+        (poi, minor) and what is gone, which the crawler then fetches by id."""
+        params = {"ids": ",".join(model_ids[:BATCH]), "limit": BATCH, "nsfw": "true"}
+        page = _page(self.client.get_json(self.url("models"), params).body, self.client.hub)
+        wanted = set(model_ids)
+        return {
+            model_id: item
+            for item in page.items
+            if (model_id := self.model_id(item)) is not None and model_id in wanted
+        }
 
     def gap_candidates(self, listed_ids: set[str], low: Any, high: Any) -> Iterator[str]:
         """Newest first: a few ids above the newest listed one (a brand-new hidden model), then the gaps.

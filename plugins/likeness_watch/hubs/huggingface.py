@@ -12,8 +12,7 @@ prompt, "trained on photos of ..."). Nothing but the card is ever read from a re
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
@@ -41,6 +40,7 @@ class HuggingFaceAdapter(HubAdapter):
         owner="data-eng",
         model_url="https://huggingface.co/{model_id}",
     )
+    has_cards = True
 
     def list_newest(self, cursor: str | None, limit: int | None = None) -> Page:
         if cursor:
@@ -93,22 +93,12 @@ class HuggingFaceAdapter(HubAdapter):
             raise MalformedResponse(f"huggingface: /api/models/{model_id} did not return an object")
         return Fetched(model_id, response.status, response.body)
 
-    def enrich(self, item: dict[str, Any]) -> Fetched | None:
-        model_id = self.model_id(item)
-        if model_id is None:
-            return None
-        fetched = self.fetch(model_id)
-        return self._with_card(fetched) if fetched.record is not None else None
+    def modified_since(self, record: dict[str, Any], after: date) -> bool:
+        """``lastModified`` (any commit: weights, card) falls after the day ``after`` (UTC)."""
+        modified = parse_utc(record.get("lastModified"))
+        return modified is not None and modified.date() > after
 
-    def refresh(self, model_ids: Iterable[str]) -> Iterator[Fetched]:
-        """Re-fetch tracked repos; a repo modified since the previous day gets its card again."""
-        since = self.day - timedelta(days=1)
-        for model_id in model_ids:
-            fetched = self.fetch(model_id)
-            modified = parse_utc((fetched.record or {}).get("lastModified"))
-            yield self._with_card(fetched) if modified and modified.date() >= since else fetched
-
-    def _with_card(self, fetched: Fetched) -> Fetched:
+    def with_card(self, fetched: Fetched) -> Fetched:
         """The repo's ``README.md`` beside its record (404: the repo has no card)."""
         url = self.url(quote(fetched.model_id, safe="/") + "/raw/main/README.md")
         response = self.client.get_text(url, CARD_MAX_BYTES, ok=(401, 403, 404))

@@ -8,7 +8,6 @@ import pytest
 
 from hubsim import sim_base_url
 from likeness_watch.http import HubClient, MalformedResponse
-from likeness_watch.hubs.base import Fetched
 from likeness_watch.hubs.civitai import CivitaiAdapter
 from likeness_watch.hubs.huggingface import HuggingFaceAdapter
 from likeness_watch.hubs.registry import hub_settings
@@ -66,7 +65,7 @@ def test_broken_bodies_raise_malformed_response(sim, fault):
 def test_huggingface_new_repo_gets_its_model_card_and_nothing_else(sim):
     hf = adapter(HuggingFaceAdapter, sim, "huggingface", page_size=5)
     item = hf.list_newest(None).items[0]
-    fetched = hf.enrich(item)
+    fetched = hf.with_card(hf.fetch(hf.model_id(item)))
     assert fetched is not None and fetched.card is not None
     assert fetched.card["status"] == 200 and fetched.card["text"].startswith("---")
     assert fetched.card["truncated"] is False
@@ -79,7 +78,7 @@ def test_huggingface_new_repo_gets_its_model_card_and_nothing_else(sim):
 def test_huggingface_model_card_is_cut_at_the_cap(sim, monkeypatch):
     monkeypatch.setattr("likeness_watch.hubs.huggingface.CARD_MAX_BYTES", 16)
     hf = adapter(HuggingFaceAdapter, sim, "huggingface", page_size=5)
-    fetched = hf.enrich(hf.list_newest(None).items[0])
+    fetched = hf.with_card(hf.fetch(hf.model_id(hf.list_newest(None).items[0])))
     assert fetched is not None and fetched.card is not None
     assert fetched.card["truncated"] is True and len(fetched.card["text"].encode()) == 16
 
@@ -91,13 +90,10 @@ def test_huggingface_lists_every_text_to_image_repo_not_only_loras(sim):
     assert "pipeline_tag=text-to-image" in query and "filter=lora" not in query
 
 
-def test_huggingface_refresh_fetches_the_card_only_of_repos_changed_since_yesterday(sim, monkeypatch):
+def test_huggingface_repo_changed_after_a_day_by_its_last_commit_in_utc(sim):
     hf = adapter(HuggingFaceAdapter, sim, "huggingface")
     modified = {"a/changed": "2023-03-31T23:30:00.000Z", "a/offset": "2023-03-31T01:00:00+02:00",
-                "a/old": "2023-03-30T08:00:00.000Z"}  # fmt: skip
-    monkeypatch.setattr(
-        hf, "fetch", lambda repo: Fetched(repo, 200, {"id": repo, "lastModified": modified[repo]})
-    )
-    monkeypatch.setattr(hf, "_with_card", lambda fetched: Fetched(fetched.model_id, 200, fetched.record, {}))
-    carded = {f.model_id for f in hf.refresh(modified) if f.card is not None}
-    assert carded == {"a/changed"}  # 03-31T01:00+02:00 is 03-30T23:00 UTC: not since yesterday
+                "a/old": "2023-03-30T08:00:00.000Z", "a/none": None}  # fmt: skip
+    after = date(2023, 3, 30)
+    changed = {repo for repo, when in modified.items() if hf.modified_since({"lastModified": when}, after)}
+    assert changed == {"a/changed"}  # 03-31T01:00+02:00 is 03-30T23:00 UTC: not after the 30th

@@ -49,9 +49,8 @@ class ScriptedCivitai(CivitaiAdapter):
             raise record
         return Fetched(model_id, 200, record) if record else Fetched(model_id, 404, None)
 
-    def refresh(self, model_ids):
-        for model_id in model_ids:
-            yield self.fetch(model_id)
+    def refresh_batch(self, model_ids):
+        return {m: r for m in model_ids if isinstance(r := self.records.get(m), dict) and not r.get("poi")}
 
 
 def items(*ids: int) -> list[dict[str, Any]]:

@@ -1,0 +1,204 @@
+"""The crawl planner: which listings, probes and refreshes a hub's day spends its requests on.
+
+Deciding is kept apart from sending, so that one piece of code decides both in production
+(``DailyCrawl`` sends the requests over HTTP) and in ``benchmarks/freshness.py`` (a simulated
+world at real scale, requests counted, not sent). The planner sees only what the crawler knows:
+the tracked models with the day each was last fetched, which of them the hub hides from its
+listing, and the day's request budget (the hub's rate limit x 86,400 s x ``LW_CRAWL_UTILISATION``).
+No request is sent that the ``Ledger`` did not grant, so a day never exceeds its budget.
+
+The ``legacy`` schedule is the one the crawler always had: a full listing sweep every
+``sweep_every_days``, at most ``gap_probe_budget`` probes and ``refresh_budget`` refreshes a day,
+unlisted models first on sweep days, then the stalest.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from likeness_watch.settings import Settings
+
+KINDS = ("listing", "batch", "detail", "card")
+"""Request kinds: a listing page, an ids= batch, one model by id (a probe too), a model card."""
+SECONDS_PER_DAY = 86_400
+
+
+def daily_budget(rps: float, utilisation: float) -> int:
+    """Requests a hub may receive in one day: its rate limit kept up all day, times the utilisation."""
+    return int(rps * SECONDS_PER_DAY * utilisation)
+
+
+class Ledger:
+    """Requests granted so far, by phase and kind; never more than the day's budget."""
+
+    def __init__(self, budget: int, spent: Mapping[str, Mapping[str, int]] | None = None) -> None:
+        self.budget = budget
+        self.spent: dict[str, Counter[str]] = {phase: Counter(k) for phase, k in (spent or {}).items()}
+
+    @property
+    def used(self) -> int:
+        return sum(sum(kinds.values()) for kinds in self.spent.values())
+
+    @property
+    def remaining(self) -> int:
+        return max(self.budget - self.used, 0)
+
+    def grant(self, phase: str, kind: str, n: int = 1) -> int:
+        """Up to ``n`` requests of ``kind`` (fewer, or none, when the budget runs out)."""
+        granted = max(min(n, self.remaining), 0)
+        if granted:
+            self.spent.setdefault(phase, Counter())[kind] += granted
+        return granted
+
+    def take(self, phase: str, kind: str) -> bool:
+        """One request, if the budget has one left."""
+        return self.grant(phase, kind) == 1
+
+    def by_kind(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for kinds in self.spent.values():
+            total.update(kinds)
+        return total
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {phase: dict(kinds) for phase, kinds in self.spent.items()}
+
+
+@dataclass(frozen=True)
+class HubProfile:
+    """What a hub's API offers the planner."""
+
+    page_size: int
+    batch_size: int = 1
+    """Models one refresh request returns (Civitai ``/models?ids=``: 100; 1: no batch endpoint)."""
+    hides_models: bool = False
+    """The listing hides some models (Civitai ``poi``/``minor``): they are probed and fetched by id."""
+
+
+class ListingStop:
+    """When a newest-first listing ends: once a page lies wholly at or below the watermark, after
+    ``overlap`` more pages (cursor paging can skip items); a sweep (no watermark) reads to the end."""
+
+    def __init__(self, watermark: Any, overlap: int) -> None:
+        self.watermark = watermark
+        self.overlap = overlap
+
+    def done(self, keys: Sequence[Any]) -> bool:
+        """After a page whose plausible order keys are ``keys``: stop listing?"""
+        if self.watermark is None or not keys or max(keys) > self.watermark:
+            return False
+        if self.overlap <= 0:
+            return True
+        self.overlap -= 1
+        return False
+
+
+@dataclass
+class Candidates:
+    """Tracked models not fetched yet today, as parallel arrays (the planner never sees records)."""
+
+    ids: Sequence[Any]
+    age: np.ndarray
+    """Days since each was last fetched."""
+    hidden: np.ndarray
+    """Served by id only: an ids= batch never returns it."""
+    absent: np.ndarray
+    """Today's sweep should have listed it and did not (removed, or hidden since)."""
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass
+class RefreshPlan:
+    """The refreshes of a day in the order they are sent: ``order`` indexes the candidates,
+    ``request`` numbers the request each goes in (the members of one ids= batch share one)."""
+
+    order: np.ndarray
+    single: np.ndarray
+    request: np.ndarray
+    deferred: int
+    """Candidates left for another day."""
+
+    @property
+    def requests(self) -> int:
+        return int(self.request.max()) + 1 if len(self.request) else 0
+
+    def groups(self) -> Iterator[tuple[str, np.ndarray]]:
+        """(kind, candidate indices) per request, in order: ``batch`` or ``detail``."""
+        if not len(self.order):
+            return
+        by_request = np.argsort(self.request, kind="stable")  # a batch's members need not be adjacent
+        cuts = np.flatnonzero(np.diff(self.request[by_request])) + 1
+        for members in np.split(by_request, cuts):
+            yield ("detail" if self.single[members[0]] else "batch"), self.order[members]
+
+
+def _requests_of(order: np.ndarray, single: np.ndarray, batch_size: int) -> np.ndarray:
+    """Request number of each ordered candidate: singles alone, the others in batches of
+    ``batch_size`` sent where their first member stands."""
+    position = np.arange(len(order))
+    if single.all():
+        return position
+    batch_no = (np.cumsum(~single) - 1) // batch_size
+    first_of_batch = position[~single][::batch_size]
+    key = np.where(single, position, first_of_batch[np.minimum(batch_no, len(first_of_batch) - 1)])
+    return np.unique(key, return_inverse=True)[1]
+
+
+def plan_requests(order: np.ndarray, single: np.ndarray, batch_size: int, budget: int) -> RefreshPlan:
+    """The longest prefix of ``order`` whose requests fit ``budget``."""
+    single = np.asarray(single, dtype=bool)
+    needed = np.cumsum(single) + -(-np.cumsum(~single) // batch_size)
+    keep = int(np.searchsorted(needed, budget, side="right"))
+    kept, kept_single = order[:keep], single[:keep]
+    return RefreshPlan(kept, kept_single, _requests_of(kept, kept_single, batch_size), len(order) - keep)
+
+
+class Planner:
+    """One hub's decisions for one day."""
+
+    def __init__(
+        self, profile: HubProfile, settings: Settings, day: date, budget: int, first_crawl: bool
+    ) -> None:
+        self.profile = profile
+        self.day = day
+        self.budget = budget
+        self.first_crawl = first_crawl
+        self.cycle = settings.sweep_every_days
+        self.overlap = settings.discovery_overlap
+        self.gap_probe_budget = settings.gap_probe_budget
+        self.refresh_budget = settings.refresh_budget
+
+    @property
+    def cycle_day(self) -> bool:
+        return self.day.toordinal() % self.cycle == 0
+
+    def sweep(self) -> bool:
+        """Read the whole listing today (it reveals what disappeared)."""
+        return self.first_crawl or self.cycle_day
+
+    def listing_stop(self, watermark: Any, sweep: bool) -> ListingStop:
+        return ListingStop(None if sweep else watermark, self.overlap)
+
+    def probe_quota(self, remaining: int, probed: int) -> int:
+        """Gap probes still allowed today (``probed``: already sent)."""
+        return max(min(self.gap_probe_budget - probed, remaining), 0)
+
+    def reprobe_missing(self, sweep: bool) -> bool:
+        """Whether ids that answered 404 before are probed again (a draft 404s until published)."""
+        return sweep
+
+    def refresh(self, candidates: Candidates, remaining: int, refreshed: int) -> RefreshPlan:
+        """Unlisted models first, then the stalest, up to ``refresh_budget`` models a day (``refreshed``:
+        already fetched today), all through ids= batches where the hub has them."""
+        order = np.lexsort((-candidates.age, ~candidates.absent))
+        order = order[: max(self.refresh_budget - refreshed, 0)]
+        single = np.full(len(order), self.profile.batch_size == 1)
+        return plan_requests(order, single, self.profile.batch_size, remaining)
