@@ -36,11 +36,16 @@ system-deps:
 demo: install
 	$(BIN)/likeness-watch demo
 
+# The fast suite first, then the tests marked slower than a minute (the crash matrix, the fault
+# sweep, the crawl lock through the CLI), each flow of them on its own worker (pytest-xdist).
+SLOW := crash or slow
+
 test: install system-deps
-	$(BIN)/python -m pytest -q -m "not stack"
+	$(BIN)/python -m pytest -q -m "not stack and not ($(SLOW))"
+	$(BIN)/python -m pytest -q -m "$(SLOW)" -n auto --maxprocesses 4 --dist loadscope
 
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not stack and not airflow and not crash"
+	$(BIN)/python -m pytest -q -m "not stack and not airflow and not ($(SLOW))"
 
 # The chain on the simulator (3 days), then on real recorded records (one day, ../shared/real),
 # then the simulator chain again on CeleryExecutor (Redis broker, two workers and the warehouse one).

@@ -32,6 +32,8 @@ setup(
             HUBSIM,
             *CELERY,
             "pytest==9.2.0",
+            # `make test` runs the slow suite (crash matrix, fault sweep) with a worker per flow.
+            "pytest-xdist==3.8.0",
             # A real S3 endpoint on 127.0.0.1 for tests (no network beyond loopback).
             "moto[server]==5.2.5",
             # Local SMTP receiver for e-mail alert tests.

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from email import policy
 from email.parser import BytesParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
@@ -30,35 +28,13 @@ from likeness_watch.alerts.channels.webhook import SIGNATURE_HEADER, TIMESTAMP_H
 from likeness_watch.alerts.command import summary
 from likeness_watch.alerts.run import run_alerts, run_alerts_range
 from likeness_watch.cli import main
-from likeness_watch.raw import PartitionWriter
 from likeness_watch.settings import Settings
+from tests.integration.alert_world import DAY, EVIL, write_alert_world
+from tests.integration.alert_world import http_receiver as receiving
 
-EVIL = "<script>alert(1)</script> <!channel>"
 SECRET = "whsec-test"
 SLACK_TOKEN = "T000/B000/XXXXSECRET"
-START = date(2025, 4, 1)
-DAY = date(2025, 5, 10)
 T0 = datetime(2025, 5, 11, 6, 0)
-SLACK_ERRORS = {404: b"no_service", 410: b"channel_is_archived"}
-"""What Slack's incoming webhooks answer when the webhook or its channel is gone."""
-
-
-class Receiver(BaseHTTPRequestHandler):
-    """Records every POST; answers ``server.status[path-prefix]`` (default 200)."""
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        prefix = "/" + self.path.strip("/").split("/")[0]
-        status = self.server.status.get(prefix, 200)
-        if isinstance(status, list):
-            status = status.pop(0) if status else 200
-        self.server.requests.append((prefix, dict(self.headers), body, status))
-        self.send_response(status)
-        self.end_headers()
-        self.wfile.write(b"ok" if status == 200 else SLACK_ERRORS.get(status, b"invalid_token"))
-
-    def log_message(self, *args: object) -> None:
-        return
 
 
 class Sink:
@@ -95,13 +71,8 @@ def free_port() -> int:
 
 @pytest.fixture
 def http_receiver() -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    server.requests, server.status = [], {}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with receiving() as server:
+        yield server
 
 
 @pytest.fixture
@@ -120,38 +91,7 @@ def posts(server: ThreadingHTTPServer, prefix: str, ok_only: bool = True) -> lis
 @pytest.fixture
 def world(tmp_path: Path, settings: Settings) -> Settings:
     """45 days of two hubs, a civitai spike on DAY (with a hostile model name and a watchlisted person)."""
-    from likeness_watch.store import open_store
-
-    store = open_store(settings.store)
-    all_days = [START + timedelta(days=i) for i in range((DAY - START).days + 1)]
-    for hub in ("civitai", "huggingface"):
-        for day in all_days:
-            PartitionWriter(store, hub, day).commit(mode="incremental")
-    daily = pd.DataFrame(
-        [{"day": d, "hub": h, "new_likeness_models": 2} for h in ("civitai", "huggingface") for d in all_days]
-    )
-    daily.loc[(daily["hub"] == "civitai") & (daily["day"] == DAY), "new_likeness_models"] = 24
-    names = [EVIL, "Marisol Quenby LoRA"] + [f"Person {i} v2" for i in range(22)]
-    models = pd.DataFrame(
-        [
-            {"hub": "civitai", "model_id": str(1000 + i), "name": name, "first_seen": DAY,
-             "is_likeness": True, "likeness_confidence": 0.99 - i / 100, "target_name": f"Target {i}",
-             "nsfw_intent": i % 2 == 0}
-            for i, name in enumerate(names)
-        ]
-    )  # fmt: skip
-    con = duckdb.connect(str(settings.warehouse))
-    con.register("daily", daily)
-    con.register("models", models)
-    con.execute(
-        "create table mart_likeness_daily as select day::date as day, hub, new_likeness_models from daily"
-    )
-    con.execute(
-        "create table dim_model as select hub, model_id, name, first_seen::date as first_seen, is_likeness, "
-        "likeness_confidence, target_name, nsfw_intent from models"
-    )
-    con.close()
-    Path(settings.watchlist).write_text("name,aliases\nMarisol Quenby,Mari Quenby\n")
+    write_alert_world(settings)
     return settings
 
 

@@ -19,6 +19,7 @@ import duckdb
 from likeness_watch.alerts import history
 from likeness_watch.alerts.channels.base import Channel, DeliveryError, DeliveryRejected
 from likeness_watch.alerts.model import ALL_HUBS, CHANNEL_FAILED, Alert
+from likeness_watch.raw import points
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,10 @@ def deliver_due(
             error = f"unexpected {type(exc).__name__}"
             log.exception("channel %s crashed on alert %s", item.channel, item.alert.alert_id)
         else:
+            points.reached("alert_sent")
             with open_history() as con:
                 history.mark_delivered(con, item.alert.alert_id, item.channel, now)
+            points.reached("delivery_recorded")
             report.delivered[item.channel] += 1
             continue
         if attempts >= history.MAX_ATTEMPTS:
@@ -103,6 +106,7 @@ def _dead_letter(
 ) -> None:
     with open_history() as con:
         history.mark_dead_letter(con, item.alert.alert_id, item.channel, attempts, error)
+    points.reached("dead_lettered")
     report.dead_lettered[item.channel] += 1
     report.errors.append(f"{item.channel} {item.alert.alert_id}: {error}, dead-lettered")
     log.error("%s: alert %s dead-lettered: %s", item.channel, item.alert.alert_id, error)

@@ -26,6 +26,7 @@ from likeness_watch.alerts.model import TAKEDOWN_OVERDUE, TARGET_CLUSTER, Alert
 from likeness_watch.alerts.routing import channels_for, parse_routes
 from likeness_watch.alerts.spikes import SpikeParams
 from likeness_watch.alerts.watchlist import load_watchlist
+from likeness_watch.raw import points
 from likeness_watch.review.evidence import evidence_links
 from likeness_watch.settings import Settings
 from likeness_watch.state_store import StateStore
@@ -122,7 +123,7 @@ def record_alerts(
         TAKEDOWN_OVERDUE: ONCE_PER_SUBJECT_DAYS,
     }
     with state(settings) as con:
-        return history.record(
+        new = history.record(
             con,
             alerts,
             lambda alert: channels_for(alert, routes, channel_names),
@@ -130,13 +131,17 @@ def record_alerts(
             suppress_delivery,
             repeat_windows=repeat_windows,
         )
+    points.reached("alerts_recorded")
+    return new
 
 
 def write_outbox_for(settings: Settings, start: date, end: date) -> list[Path]:
     """Write the recorded alerts of ``start..end`` to the always-on file channel."""
     with StateStore.of(settings).reader() as con:
         alerts = history.alerts_between(con, start, end)
-    return write_outbox(Path(settings.outbox), alerts)
+    written = write_outbox(Path(settings.outbox), alerts)
+    points.reached("outbox_written")
+    return written
 
 
 def deliver(
@@ -166,6 +171,7 @@ def deliver(
                 raised = history.record(con, channel_failed_alerts(history.dead_letters(con)), others, now)
             if not raised:
                 return report
+            points.reached("channel_failed_recorded")
             write_outbox(Path(settings.outbox), raised)
             report.raised += raised
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from likeness_watch.quality.summary import QualityGateError
 from likeness_watch.quality.warehouse import passed_stamp, require_passed
+from likeness_watch.raw import points
 from likeness_watch.settings import Settings
 from likeness_watch.state_store import TABLES as STATE_TABLES
 from likeness_watch.state_store import StateStore
@@ -59,6 +60,7 @@ def publish_candidate(settings: Settings) -> Path:
         con.execute("checkpoint")
     finally:
         con.close()
+    points.reached("candidate_checkpointed")
     with writer_lock(published):
         swap_in(candidate, published)
     passed_stamp(candidate).unlink(missing_ok=True)

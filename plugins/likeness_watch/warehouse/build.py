@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from likeness_watch.raw import points
 from likeness_watch.raw.integrity import quarantine_changed
 from likeness_watch.raw.layout import RAW_ROOT, parse_manifest_key
 from likeness_watch.raw.writer import utc_now
@@ -338,6 +339,7 @@ def build_warehouse(
     nodes = node_results(outcome.result)
     if not outcome.success:
         raise WarehouseBuildError(failure_message(nodes))
+    points.reached("warehouse_built")
     invocation_id = get_invocation_id()
     result = BuildResult(
         warehouse=warehouse,

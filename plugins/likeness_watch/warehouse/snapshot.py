@@ -14,6 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
+from likeness_watch.raw import points
 from likeness_watch.warehouse.access import connect
 
 
@@ -33,16 +34,16 @@ def copy_published(published: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     for stale in (target, wal(target), partial(target)):
         stale.unlink(missing_ok=True)
-    if not published.exists():
-        return
-    con = connect(published, read_only=True)
-    try:
-        _copy(published, partial(target))
-        if wal(published).exists():
-            _copy(wal(published), wal(target))
-    finally:
-        con.close()
-    os.replace(partial(target), target)
+    if published.exists():
+        con = connect(published, read_only=True)
+        try:
+            _copy(published, partial(target))
+            if wal(published).exists():
+                _copy(wal(published), wal(target))
+        finally:
+            con.close()
+        os.replace(partial(target), target)
+    points.reached("warehouse_copied")
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -64,9 +65,11 @@ def checkpoint(path: Path) -> None:
         con.execute("checkpoint")
     finally:
         con.close()
+    points.reached("warehouse_checkpointed")
 
 
 def swap_in(built: Path, published: Path) -> None:
     """Rename a checkpointed ``built`` over ``published`` (readers see the old file or the new one)."""
     wal(published).unlink(missing_ok=True)
     os.replace(built, published)
+    points.reached("warehouse_swapped")
