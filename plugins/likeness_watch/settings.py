@@ -8,6 +8,7 @@ and what pydantic says is allowed, instead of a 40-line validation traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -18,6 +19,7 @@ from pydantic import (
     Field,
     HttpUrl,
     SecretStr,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -69,6 +71,39 @@ def _site_root(url: HttpUrl) -> str:
 
 
 PublicBaseUrl = Annotated[HttpUrl, AfterValidator(_site_root)]
+WebhookUrl = Annotated[HttpUrl, AfterValidator(str)]
+"""An http(s) URL (pydantic's check), kept as the string channels post to."""
+
+
+def _secret_url(url: SecretStr) -> SecretStr:
+    """A URL that is a secret (a Slack webhook): checked as ``HttpUrl``, never echoed."""
+    try:
+        TypeAdapter(HttpUrl).validate_python(url.get_secret_value())
+    except ValidationError:
+        raise ValueError("should be an http(s) URL, e.g. https://hooks.slack.com/services/...") from None
+    return url
+
+
+def _one_token(token: SecretStr) -> SecretStr:
+    """A token goes into a header: a space or line break would break it, and the error that
+    follows would quote the header, token and all."""
+    if not _VISIBLE_WORD.fullmatch(token.get_secret_value()):
+        raise ValueError("should be one word of visible ASCII characters (no spaces or line breaks)")
+    return token
+
+
+def _mail_address(value: str) -> str:
+    """An e-mail address as SMTP's ``From`` takes it (``localhost`` domains too, which EmailStr
+    refuses): one ``@`` and nothing a header could be split or spoofed with."""
+    if not _MAIL_ADDRESS.fullmatch(value):
+        raise ValueError("should be an e-mail address such as likeness-watch@example.org")
+    return value
+
+
+_VISIBLE_WORD = re.compile(r"[!-~]+")
+_MAIL_ADDRESS = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+")
+SecretUrl = Annotated[SecretStr, AfterValidator(_secret_url)]
+Token = Annotated[SecretStr, AfterValidator(_one_token)]
 
 
 class _OneLineErrors(BaseSettings):
@@ -116,7 +151,7 @@ class HubSettings(_OneLineErrors):
     page_size: int = Field(gt=0, le=1000)
     timeout_s: float = Field(default=30.0, gt=0)
     max_retries: int = Field(default=6, ge=0)
-    token: SecretStr | None = None
+    token: Token | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -165,7 +200,9 @@ class Settings(_OneLineErrors):
         "alerts link to their evidence pack and the alert run writes it.",
     )
     duckdb_memory_limit: str = Field(
-        default="512MB", description="DuckDB memory limit of warehouse builds (it spills to disk beyond it)."
+        default="512MB",
+        pattern=r"(?i)^\d+(\.\d+)?\s*([KMGT]i?B|B)$",
+        description="DuckDB memory limit of builds, e.g. 512MB or 2GiB (it spills to disk beyond it).",
     )
     sweep_every_days: int = Field(
         default=7, ge=1, description="Full sweep (takedown detection) when the day's ordinal is divisible."
@@ -193,8 +230,8 @@ class Settings(_OneLineErrors):
         le=24 * 365,
         description="Hours a hub has to take a reported model down before takedown_overdue alerts it.",
     )
-    slack_webhook_url: SecretStr | None = Field(default=None, description="Slack incoming-webhook URL.")
-    webhook_url: str | None = Field(default=None, description="Generic webhook endpoint (signed JSON).")
+    slack_webhook_url: SecretUrl | None = Field(default=None, description="Slack incoming-webhook URL.")
+    webhook_url: WebhookUrl | None = Field(default=None, description="Generic webhook (signed JSON).")
     webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key of the webhook.")
     smtp_host: str | None = Field(default=None, description="SMTP relay for e-mail alerts.")
     smtp_port: int = Field(default=587, gt=0, le=65535)
@@ -203,7 +240,9 @@ class Settings(_OneLineErrors):
     )
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
-    smtp_from: str = Field(default="likeness-watch@localhost", description="Sender of e-mail alerts.")
+    smtp_from: Annotated[str, AfterValidator(_mail_address)] = Field(
+        default="likeness-watch@localhost", description="Sender of e-mail alerts."
+    )
     smtp_to: Recipients = Field(
         default_factory=list, description="Comma-separated recipients of e-mail alerts."
     )
@@ -211,7 +250,10 @@ class Settings(_OneLineErrors):
     @field_validator("store")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/") or value
+        """``./data/lake/`` is ``./data/lake``; a scheme keeps its ``//`` (``s3://`` stayed a
+        local folder named ``s3:``)."""
+        scheme, separator, rest = value.rpartition("://")
+        return f"{scheme}{separator}{rest.rstrip('/')}" if separator else value.rstrip("/") or value
 
     @field_validator("state")
     @classmethod

@@ -11,12 +11,14 @@ cannot reach a real hub). They run four at a time.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -42,8 +44,29 @@ class Row:
     says: tuple[str, ...] = ()
     """What the message must contain: the input's name (and value) and what is allowed."""
     setup: Callable[[Path], None] | None = None
+    never: tuple[str, ...] = ()
+    """What the output must not contain (a secret given in the bad input)."""
 
 
+def held_lock(hub: str, day: str) -> Callable[[Path], None]:
+    """A crawl of (hub, day) running on another machine: its lock, leased for an hour more."""
+
+    def setup(workdir: Path) -> None:
+        now = datetime.now(UTC)
+        lock = workdir / f"data/lake/locks/hub={hub}/dt={day}/crawl-000000.json"
+        lock.parent.mkdir(parents=True)
+        held = {
+            "host": "worker-7",
+            "pid": 4242,
+            "acquired_at": f"{now:%Y-%m-%dT%H:%M:%SZ}",
+            "expires_at": f"{now + timedelta(hours=1):%Y-%m-%dT%H:%M:%SZ}",
+        }
+        lock.write_text(json.dumps(held))
+
+    return setup
+
+
+HF_CRAWL = ["crawl", "--hub", "huggingface", "--date", "2025-05-01"]
 ROWS = [
     # settings (pydantic's messages, named by env var)
     Row("rps-not-a-number", CRAWL, {"LW_CIVITAI_RPS": "abc"}, ("LW_CIVITAI_RPS='abc'", "valid number")),
@@ -122,6 +145,113 @@ ROWS = [
         "route-unknown-channel", ALERT, {"LW_ALERT_ROUTES": "pager=*"}, ("bad route 'pager=*'", "channel in")
     ),
     Row(
+        "report-dir-is-a-file",
+        CRAWL,
+        {"LW_REPORT_DIR": "notes.txt"},
+        ("LW_REPORT_DIR='notes.txt'", "should be a directory"),
+        write("notes.txt", "not a report folder\n"),
+    ),
+    Row(
+        "evidence-dir-is-a-file",
+        CRAWL,
+        {"LW_EVIDENCE_DIR": "notes.txt"},
+        ("LW_EVIDENCE_DIR='notes.txt'", "should be a directory"),
+        write("notes.txt", "not an evidence folder\n"),
+    ),
+    Row(
+        "memory-limit-not-a-size",
+        CRAWL,
+        {"LW_DUCKDB_MEMORY_LIMIT": "lots"},
+        ("LW_DUCKDB_MEMORY_LIMIT='lots'", "should match pattern"),
+    ),
+    Row(
+        "utilisation-over-one",
+        CRAWL,
+        {"LW_CRAWL_UTILISATION": "1.5"},
+        ("LW_CRAWL_UTILISATION='1.5'", "less than or equal to 1"),
+    ),
+    Row(
+        "refresh-budget-negative",
+        CRAWL,
+        {"LW_REFRESH_BUDGET": "-1"},
+        ("LW_REFRESH_BUDGET='-1'", "greater than or equal to 0"),
+    ),
+    Row(
+        "overlap-negative",
+        CRAWL,
+        {"LW_DISCOVERY_OVERLAP": "-1"},
+        ("LW_DISCOVERY_OVERLAP='-1'", "greater than or equal to 0"),
+    ),
+    Row(
+        "takedown-deadline-zero",
+        CRAWL,
+        {"LW_TAKEDOWN_DEADLINE_HOURS": "0"},
+        ("LW_TAKEDOWN_DEADLINE_HOURS='0'", "greater than 0"),
+    ),
+    Row(
+        "hf-rps-negative",
+        HF_CRAWL,
+        {"LW_HUGGINGFACE_RPS": "-2"},
+        ("LW_HUGGINGFACE_RPS='-2'", "greater than 0"),
+    ),
+    Row(
+        "hf-page-size-too-big",
+        HF_CRAWL,
+        {"LW_HUGGINGFACE_PAGE_SIZE": "5000"},
+        ("LW_HUGGINGFACE_PAGE_SIZE='5000'", "less than or equal to 1000"),
+    ),
+    Row(
+        "hf-retries-negative",
+        HF_CRAWL,
+        {"LW_HUGGINGFACE_MAX_RETRIES": "-1"},
+        ("LW_HUGGINGFACE_MAX_RETRIES='-1'", "greater than or equal to 0"),
+    ),
+    Row(
+        "civitai-timeout-zero",
+        CRAWL,
+        {"LW_CIVITAI_TIMEOUT_S": "0"},
+        ("LW_CIVITAI_TIMEOUT_S='0'", "greater than 0"),
+    ),
+    Row(
+        "civitai-token-with-a-line-break",
+        CRAWL,
+        {"LW_CIVITAI_TOKEN": "abc\nTOKENSECRET"},
+        ("LW_CIVITAI_TOKEN=***", "no spaces or line breaks"),
+        never=("TOKENSECRET",),
+    ),
+    Row(
+        "hf-token-with-a-space",
+        HF_CRAWL,
+        {"HF_TOKEN": "hf_abc TOKENSECRET"},
+        ("LW_HUGGINGFACE_TOKEN=***", "no spaces or line breaks"),
+        never=("TOKENSECRET",),
+    ),
+    Row(
+        "slack-url-not-a-url",
+        ALERT,
+        {"LW_SLACK_WEBHOOK_URL": "hooks.slack.com/services/T0/B0/HOOKSECRET"},
+        ("LW_SLACK_WEBHOOK_URL=***", "should be an http(s) URL"),
+        never=("HOOKSECRET",),
+    ),
+    Row(
+        "webhook-url-not-http",
+        ALERT,
+        {"LW_WEBHOOK_URL": "ftp://siem.example.org/hook", "LW_WEBHOOK_SECRET": "s"},
+        ("LW_WEBHOOK_URL='ftp://siem.example.org/hook'", "URL scheme should be 'http' or 'https'"),
+    ),
+    Row(
+        "smtp-from-not-an-address",
+        ALERT,
+        {"LW_SMTP_FROM": "<script>"},
+        ("LW_SMTP_FROM='<script>'", "should be an e-mail address"),
+    ),
+    Row(
+        "smtp-user-without-password",
+        ALERT,
+        {"LW_SMTP_HOST": "127.0.0.1", "LW_SMTP_TO": "tns@example.org", "LW_SMTP_USER": "relay"},
+        ("LW_SMTP_USER and LW_SMTP_PASSWORD go together",),
+    ),
+    Row(
         "webhook-without-secret",
         ALERT,
         {"LW_WEBHOOK_URL": f"{CLOSED}/hook"},
@@ -147,6 +277,103 @@ ROWS = [
         ("'--hub'", "'nohub' is not one of 'civitai', 'huggingface'"),
     ),  # fmt: skip
     Row("until-without-date", ["alert", "--until", "2025-05-01"], {}, ("--until needs --date",)),
+    Row(
+        "until-before-date",
+        ["alert", "--date", "2025-05-02", "--until", "2025-05-01"],
+        {},
+        ("--until 2025-05-01 is before --date 2025-05-02",),
+    ),
+    Row(
+        "base-url-with-two-hubs",
+        ["crawl", "--hub", "civitai", "--hub", "huggingface", "--date", "2025-05-01", "--base-url", CLOSED],
+        {},
+        ("--base-url needs exactly one --hub",),
+    ),
+    Row(
+        "store-s3-without-bucket",
+        ["crawl", "--hub", "civitai", "--date", "2025-05-01", "--store", "s3://"],
+        {},
+        ("invalid S3 URI 's3://'", "s3://bucket[/prefix]"),
+    ),
+    Row(
+        "crawl-while-another-crawl-holds-the-day",
+        CRAWL,
+        {},
+        ("civitai 2025-05-01 is being crawled by worker-7 pid 4242 since", "not crawled"),
+        held_lock("civitai", "2025-05-01"),
+    ),
+    Row("build-force-alone", ["build", "--force"], {}, ("--force only goes with --full-refresh",)),
+    Row(
+        "build-warehouse-is-a-directory",
+        ["build", "--warehouse", "data"],
+        {},
+        ("'--warehouse'", "'data' is a directory"),
+        lambda workdir: (workdir / "data").mkdir(),
+    ),
+    Row(
+        "validate-layer-unknown",
+        ["validate", "--layer", "gold"],
+        {},
+        ("'--layer'", "'gold' is not one of 'raw', 'staging', 'marts'"),
+    ),
+    Row(
+        "validate-candidate-of-raw",
+        ["validate", "--layer", "raw", "--candidate"],
+        {},
+        ("--candidate applies to --layer staging or marts only",),
+    ),
+    Row(
+        "report-from-after-to",
+        ["report", "--from", "2025-05-02", "--to", "2025-05-01"],
+        {},
+        ("--from 2025-05-02 is after --to 2025-05-01",),
+    ),
+    Row(
+        "report-out-is-a-file",
+        ["report", "--out", "notes.txt"],
+        {},
+        ("'--out'", "'notes.txt' is a file"),
+        write("notes.txt", "not a folder\n"),
+    ),
+    Row(
+        "alert-outbox-is-a-file",
+        ["alert", "--date", "2025-05-01", "--outbox", "notes.txt"],
+        {},
+        ("'--outbox'", "'notes.txt' is a file"),
+        write("notes.txt", "not a folder\n"),
+    ),
+    Row(
+        "simulate-port-out-of-range",
+        ["simulate", "--port", "70000"],
+        {},
+        ("'--port'", "70000 is not in the range 0<=x<=65535"),
+    ),
+    Row(
+        "simulate-unknown-fault",
+        ["simulate", "--faults", "teapot"],
+        {},
+        ("'--faults'", "unknown fault 'teapot'"),
+    ),
+    Row(
+        "simulate-scale-zero",
+        ["simulate", "--scale", "0"],
+        {},
+        ("'--scale'", "not in the range 0.01<=x<=1000"),
+    ),
+    Row(
+        "simulate-replay-missing",
+        ["simulate", "--replay", "recorded"],
+        {},
+        ("'--replay'", "'recorded' does not exist"),
+    ),
+    Row(
+        "simulate-replay-with-a-world-option",
+        ["simulate", "--replay", "recorded", "--scale", "2"],
+        {},
+        ("--replay serves recorded data", "--scale"),
+        lambda workdir: (workdir / "recorded").mkdir(),
+    ),
+    Row("demo-days-zero", ["demo", "--days", "0"], {}, ("'--days'", "0 is not in the range 1<=x<=400")),
     Row(
         "public-base-url-not-http",
         CRAWL,
@@ -241,4 +468,6 @@ def test_bad_input_fails_closed_in_one_or_two_lines(outcomes: dict[str, Future[O
     assert 1 <= len(lines) <= 2, outcome.output
     for expected in row.says:
         assert expected in outcome.output, outcome.output
+    for secret in row.never:
+        assert secret not in outcome.output
     assert outcome.after == outcome.before

@@ -98,6 +98,8 @@ def alert(
         else:
             start = day.date()
             end = until.date() if until is not None else start
+            if end < start:
+                raise click.UsageError(f"--until {end} is before --date {start}")
         run = run_alerts_range(settings, start, end, dry_run=dry_run, suppress_delivery=suppress_delivery)
     except USER_ERRORS as exc:
         raise click.ClickException(plain(exc)) from None

@@ -339,6 +339,8 @@ def build_warehouse(
     nodes = node_results(outcome.result)
     if not outcome.success:
         raise WarehouseBuildError(failure_message(nodes))
+    if select and not nodes:
+        raise WarehouseBuildError(f"--select {select!r} matches no dbt node: nothing was built")
     points.reached("warehouse_built")
     invocation_id = get_invocation_id()
     result = BuildResult(

@@ -31,6 +31,8 @@ def channels_from_settings(settings: Settings) -> dict[str, Channel]:
     if settings.smtp_host:
         if not settings.smtp_to:
             raise ChannelConfigError("LW_SMTP_HOST is set but LW_SMTP_TO has no recipient")
+        if (settings.smtp_user is None) != (settings.smtp_password is None):
+            raise ChannelConfigError("LW_SMTP_USER and LW_SMTP_PASSWORD go together: set both or neither")
         channels["email"] = EmailChannel(
             settings.smtp_host,
             settings.smtp_port,
