@@ -33,7 +33,11 @@ light ``crawl`` (0.7 s to import), a few use ``alert`` too (2.6 s: pandas, scipy
 
 
 def write(name: str, text: str) -> Callable[[Path], None]:
-    return lambda workdir: (workdir / name).write_text(text, encoding="utf-8")
+    def setup(workdir: Path) -> None:
+        (workdir / name).parent.mkdir(parents=True, exist_ok=True)
+        (workdir / name).write_text(text, encoding="utf-8")
+
+    return setup
 
 
 @dataclass(frozen=True)
@@ -402,6 +406,20 @@ ROWS = [
         {"LW_WATCHLIST": "watchlist.csv"},
         ("watchlist watchlist.csv", "columns name,aliases", "found 'person,aliases'"),
         write("watchlist.csv", "person,aliases\nZoe Quinn,ZQ\n"),
+    ),
+    Row(
+        "warehouse-not-a-duckdb-file",
+        ALERT,
+        {},
+        ("data/warehouse.duckdb", "not a valid DuckDB database file"),
+        write("data/warehouse.duckdb", "not a DuckDB file\n" * 100),
+    ),
+    Row(
+        "manifest-cut-short",
+        ["validate", "--layer", "raw", "--date", "2025-05-01"],
+        {},
+        ("raw/hub=civitai/dt=2025-05-01/manifest.json: not a manifest", "partition skipped"),
+        write("data/lake/raw/hub=civitai/dt=2025-05-01/manifest.json", '{"hub": "civitai", "dt": '),
     ),
     Row(
         "watchlist-configured-but-missing",

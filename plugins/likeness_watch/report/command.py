@@ -41,6 +41,8 @@ def report(
     Puts the Oxford study's headline figures next to the same figures measured from our warehouse.
     Prints the path of index.html last. Imports are deferred so ``--help`` stays fast.
     """
+    import duckdb
+
     from likeness_watch.report.build import build_report, save_report
     from likeness_watch.report.study import load_study
     from likeness_watch.report.warehouse import ReportError, load_settings_data
@@ -56,6 +58,8 @@ def report(
         raise click.ClickException(str(exc)) from exc
     except StoreError as exc:
         raise click.ClickException(f"cannot write the report: {exc}") from exc
+    except duckdb.Error as exc:  # e.g. a warehouse file that is not a DuckDB database
+        raise click.ClickException(f"cannot read the warehouse {settings.warehouse}: {exc}") from exc
     headline = built.headline
     click.echo(f"period            {data.timeline_start} → {data.end}")
     versions = "" if headline.likeness_versions is None else f" ({headline.likeness_versions:,} versions)"

@@ -42,6 +42,7 @@ def build(
     connections keep their snapshot. It holds the file's writer lock throughout, so that a DAG's
     publish cannot land between the copy and the swap.
     """
+    import duckdb
     from filelock import Timeout
 
     from likeness_watch.warehouse.access import writer_lock
@@ -66,6 +67,8 @@ def build(
             swap_in(building, path)
     except (WarehouseBuildError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
+    except duckdb.Error as exc:  # e.g. a published file that is not a DuckDB database
+        raise click.ClickException(f"cannot build from the warehouse {path}: {exc}") from exc
     except Timeout as exc:
         raise click.ClickException(f"{path} stayed locked by another writer (a publish, alerts)") from exc
     result.warehouse = path
