@@ -279,7 +279,10 @@ class DailyCrawl:
             return again
 
         again = _page_retry(read_again)()
-        return again.items[len(page.items)] if len(again.items) > len(page.items) else None
+        if len(again.items) > len(page.items):
+            return again.items[len(page.items)]
+        self.anomalies["boundaries_unchecked"] += 1  # a capped page size, or the listing shrank: counted
+        return None
 
     def _recover_skipped(self, via: str, stop_at: Any) -> bool:
         """Record the previous page's successor if the page just read did not list it."""

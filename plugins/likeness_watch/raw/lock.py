@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -41,6 +42,9 @@ LEASE = timedelta(minutes=10)
 4 minutes later) find it held; the fourth, 15 minutes after the first try, finds it stale."""
 ATTEMPTS = 5
 """Creations tried when racing other crawls for a free or stale lock, before giving up."""
+
+
+_GENERATION = re.compile(r"/crawl-(?P<n>\d+)\.json$")
 
 
 class LockHeld(StoreError):
@@ -114,7 +118,9 @@ class CrawlLock:
     def _newest(self) -> tuple[int, Holder | None]:
         """The newest generation's number and holder (-1, None: never locked)."""
         keys = self.store.list(crawl_lock_prefix(self.hub, self.day))
-        generations = sorted((int(key.rsplit("-", 1)[1].removesuffix(".json")), key) for key in keys)
+        generations = sorted(
+            (int(match["n"]), key) for key in keys if (match := _GENERATION.search(key)) is not None
+        )
         if not generations:
             return -1, None
         number, key = generations[-1]

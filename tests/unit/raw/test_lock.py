@@ -121,3 +121,10 @@ def test_an_unreadable_lock_holds_nothing(tmp_path):
     store.put_bytes(crawl_lock_key("civitai", DAY, 0), b"{not json")
     with crawl_lock(store, "civitai", DAY) as lock:
         assert lock.key == crawl_lock_key("civitai", DAY, 1)
+
+
+def test_other_objects_beside_the_generations_are_ignored(tmp_path):
+    store = open_store(str(tmp_path / "lake"))
+    store.put_bytes(crawl_lock_prefix("civitai", DAY) + "README.txt", b"operators' note")
+    with crawl_lock(store, "civitai", DAY) as lock:
+        assert lock.key == crawl_lock_key("civitai", DAY, 0)
