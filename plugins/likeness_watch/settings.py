@@ -207,6 +207,10 @@ class Settings(_OneLineErrors):
     sweep_every_days: int = Field(
         default=7, ge=1, description="Full sweep (takedown detection) when the day's ordinal is divisible."
     )
+    crawl_schedule: Literal["priority", "legacy"] = Field(
+        default="legacy",
+        description="What a crawl day spends its requests on (docs/crawl-schedule.md): priority, or legacy.",
+    )
     crawl_utilisation: float = Field(
         default=0.8,
         gt=0,

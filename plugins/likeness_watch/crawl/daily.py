@@ -1,15 +1,18 @@
 """One hub, one day: discover new models, probe id gaps, refresh tracked models, commit.
 
+What to request is the planner's (``crawl.plan``: which days sweep, how many probes, which
+refreshes in which batches, within the day's request budget); this module sends it, metering
+every request against the budget, and records what each phase bought (manifest ``phases``).
 Scales to real hubs by never listing everything daily:
 1. discovery: newest-first pages until the previous partition's watermark (+ overlap pages, since
-   cursor paging can skip items); on sweep days (every ``sweep_every_days`` and on the first
-   crawl) the whole listing is read, which is how disappearances are noticed. A hub without ids
+   cursor paging can skip items); on the planner's sweep days (always the first crawl) the whole
+   listing is read, which is how disappearances are noticed. A hub without ids
    to probe (Hugging Face) has each page read again with one item more: the item after the page
    must be listed, else a skipping cursor jumped over it and it is recorded from that read;
 2. gap probe (Civitai): ids between the watermark and today's newest id that the listing did not
    show are fetched with ``/models/:id`` — ``poi`` (real person) models are hidden from the list;
-3. refresh: tracked models not seen today, unlisted ones first on sweep days, then the stalest,
-   up to ``refresh_budget``; a 404 on a tracked model is a removal event (a tombstone record).
+3. refresh: tracked models not read today, in the planner's order and batches; a 404 on a
+   tracked model is a removal event (a tombstone record).
 Progress is checkpointed every few pages; a rerun after a crash resumes from the cursor. The
 partition lands (manifest status ``landed``, invisible to readers) and only the raw gate commits
 it; a rerun that finds it landed does not crawl again, it leaves the partition to the gate.
@@ -24,16 +27,17 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, TypeVar
 
 import numpy as np
-from more_itertools import ilen
+from more_itertools import before_and_after, ilen
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
 from likeness_watch.crawl.plan import Candidates, HubProfile, Ledger, Planner, daily_budget
+from likeness_watch.crawl.priority import load_priorities
 from likeness_watch.crawl.state import CrawlState
 from likeness_watch.http import HubClient, HubHTTPError, MalformedResponse
 from likeness_watch.hubs.base import Fetched, HubAdapter, Page
@@ -92,6 +96,7 @@ class DailyCrawl:
         store: ObjectStore,
         settings: Settings,
         progress: Progress | None = None,
+        priorities: Mapping[str, float] | None = None,
     ) -> None:
         self.adapter = adapter
         self.hub = adapter.spec.name
@@ -99,14 +104,23 @@ class DailyCrawl:
         self.store = store
         self.settings = settings
         self.progress = progress or (lambda phase, n, requests: None)
+        self.priorities = priorities or {}
+        """model_id → likeness priority from the warehouse (``likeness_watch.crawl.priority``)."""
         self.writer = PartitionWriter(store, self.hub, self.day)
         previous = latest_before(store, self.hub, self.day)
-        self.state = CrawlState.load(store, self.hub, date.fromisoformat(previous.dt) if previous else None)
+        self.prev_day = date.fromisoformat(previous.dt) if previous else None
+        self.state = CrawlState.load(store, self.hub, self.prev_day)
         self.prev_key: Any = previous.watermark.get("max_key") if previous else None
-        profile = HubProfile(adapter.settings.page_size, adapter.batch_size, adapter.supports_gap_probe)
+        profile = HubProfile(
+            adapter.settings.page_size,
+            adapter.batch_size,
+            adapter.supports_gap_probe,
+            reads_per_page=1 if adapter.supports_gap_probe else 2,  # _successor reads each page again
+        )
         budget = daily_budget(adapter.settings.rps, settings.crawl_utilisation)
         self.planner = Planner(profile, settings, self.day, budget, first_crawl=previous is None)
-        self.mode = "sweep" if self.planner.sweep() else "incremental"
+        priority = sum(model_id in self.state.tracked for model_id in self.priorities)
+        self.mode = "sweep" if self.planner.sweep(len(self.state.tracked), priority) else "incremental"
         resume = self.writer.resume_state
         self.ledger = Ledger(budget, resume.get("ledger"))
         self.phase: str = resume.get("phase", PHASES[0])
@@ -116,6 +130,10 @@ class DailyCrawl:
         self.listed: set[str] = resumed.get("listing", set()) | resumed.get("sweep", set())
         self.gone: set[str] = set(resume.get("gone", []))
         self.missing_today: set[str] = set(resume.get("missing_today", []))
+        self.hidden_today: set[str] = set(resume.get("hidden_today", [])) | resumed.get("gap_probe", set())
+        """Models fetched by id today that no listing or batch returned (hidden from listings)."""
+        self.shown_today: set[str] = set(resume.get("shown_today", []))
+        """Models an ids= batch returned today (like listed ones, not hidden)."""
         self.via_counts: Counter[str] = Counter(resume.get("via_counts", {}))
         self.anomalies: Counter[str] = Counter(resume.get("anomalies", {}))
         self.unread: dict[str, list[str]] = resume.get("unread", {})
@@ -134,6 +152,8 @@ class DailyCrawl:
             "max_key": self.max_key,
             "gone": sorted(self.gone),
             "missing_today": sorted(self.missing_today),
+            "hidden_today": sorted(self.hidden_today),
+            "shown_today": sorted(self.shown_today),
             "via_counts": dict(self.via_counts),
             "anomalies": dict(self.anomalies),
             "unread": self.unread,
@@ -316,13 +336,21 @@ class DailyCrawl:
             self.listed.add(model_id)
         key = self.adapter.order_key(item)
         is_new = model_id is not None and model_id not in self.state.tracked
-        if is_new and self.adapter.has_cards and (stop_at is None or key is None or key > stop_at):
+        changed = model_id is not None and not is_new and self._changed(item)
+        if changed:
+            self.phase_stats[self.phase]["changed"] += 1
+        new = is_new and (stop_at is None or key is None or key > stop_at)
+        if model_id is not None and self.adapter.has_cards and self.planner.enrich(new, changed):
             enriched = self._by_id(model_id)
             if enriched is not None and enriched.record is not None:
                 self._record(model_id, via, enriched.status, enriched.record, enriched.card)
                 return True
         self._record(model_id, via, 200, item)
         return True
+
+    def _changed(self, item: dict[str, Any]) -> bool:
+        """A listed model the hub says changed since the previous crawl (HF: a new commit)."""
+        return self.prev_day is not None and self.adapter.modified_since(item, self.prev_day)
 
     def _by_id(self, model_id: str, card_after: date | None = None) -> Fetched | None:
         """One model fetched by id, with its model card where the hub keeps cards and the model
@@ -360,20 +388,33 @@ class DailyCrawl:
             for model_id in self.adapter.gap_candidates(known, 0, self.max_key)
             if model_id not in self.missing_today and model_id not in self.writer.seen
         )
-        quota = self.planner.probe_quota(self.ledger.remaining, self.phase_stats["gap_probe"]["probes"])
-        for model_id in islice(candidates, quota):
-            fetched = self._by_id(model_id)
-            self.phase_stats["gap_probe"]["probes"] += 1
-            self.progress("gap_probe", 1, self._requests())
-            if fetched is None:
-                self._unread(model_id)
-                continue
-            if fetched.record is None:
-                if int(model_id) <= self.max_key:  # above the newest listed id it may simply not exist yet
-                    self.missing_today.add(model_id)
-            else:
-                self._record(model_id, "gap_probe", fetched.status, fetched.record)
-        self.anomalies["gaps_unprobed"] = ilen(islice(candidates, MAX_COUNTED_GAPS))
+        reserved = self.planner.required_refresh(self._candidates())
+        fresh, older = before_and_after(lambda m: self.prev_key is None or int(m) > self.prev_key, candidates)
+        fresh_ids = list(fresh)  # above yesterday's watermark: today's uploads
+        pending = chain(fresh_ids, older)
+        stats = self.phase_stats["gap_probe"]
+        quota = self.planner.probe_quota(self.ledger.remaining, stats["probes"], reserved, len(fresh_ids))
+        for model_id in islice(pending, quota):
+            stats["probes"] += 1
+            self._probe(model_id)
+        self.anomalies["gaps_unprobed"] = ilen(islice(pending, MAX_COUNTED_GAPS))
+        again = sorted(self.state.missing - self.missing_today - self.writer.seen, key=int, reverse=True)
+        for model_id in again[: self.planner.reprobe_quota(self.ledger.remaining, stats["reprobes"])]:
+            stats["reprobes"] += 1
+            self._probe(model_id)
+
+    def _probe(self, model_id: str) -> None:
+        """One id the listing did not show: a hidden model (recorded), or a gap (404)."""
+        fetched = self._by_id(model_id)
+        self.progress("gap_probe", 1, self._requests())
+        if fetched is None:
+            self._unread(model_id)
+        elif fetched.record is None:
+            if int(model_id) <= self.max_key:  # above the newest listed id it may simply not exist yet
+                self.missing_today.add(model_id)
+        else:
+            self.hidden_today.add(model_id)
+            self._record(model_id, "gap_probe", fetched.status, fetched.record)
 
     def _refresh(self) -> None:
         """Tracked models not fetched yet today, in the planner's order and within its budget."""
@@ -402,12 +443,16 @@ class DailyCrawl:
         ordinals = {day: date.fromisoformat(day).toordinal() for day in set(tracked.values())}
         today = self.day.toordinal()
         age = np.fromiter((today - ordinals[tracked[m]] for m in ids), dtype=np.int64, count=len(ids))
+        hidden = np.fromiter((m in self.state.hidden for m in ids), dtype=bool, count=len(ids))
         absent = np.full(len(ids), self.mode == "sweep")  # a sweep listed every live, listable model
-        return Candidates(ids, age, np.zeros(len(ids), dtype=bool), absent)
+        score = np.fromiter((self.priorities.get(m, 0.0) for m in ids), dtype=np.float64, count=len(ids))
+        recent = np.fromiter((m in self.state.recent for m in ids), dtype=bool, count=len(ids))
+        return Candidates(ids, age, hidden, absent, score, recent)
 
     def _refreshed_one(self, model_id: str) -> list[Fetched]:
-        """One model by id (with its card if it changed since the day before yesterday)."""
-        fetched = self._by_id(model_id, card_after=self.day - timedelta(days=2))
+        """One model by id (with its card if it changed since the planner's day)."""
+        last = date.fromisoformat(self.state.tracked[model_id]).toordinal()
+        fetched = self._by_id(model_id, card_after=date.fromordinal(self.planner.card_after(last)))
         if fetched is None:
             self._unread(model_id)
             return []
@@ -421,12 +466,15 @@ class DailyCrawl:
         except (HubHTTPError, MalformedResponse) as exc:
             log.warning("%s %s: batch refresh failed, fetching one by one: %s", self.hub, self.day, exc)
             found = {}
+        self.shown_today.update(found)
         done = []
         for model_id in model_ids:
             if model_id in found:
                 done.append(Fetched(model_id, 200, found[model_id]))
             elif fetched := self._by_id(model_id):
                 done.append(fetched)
+                if fetched.record is not None:  # served by id, left out of the batch
+                    self.hidden_today.add(model_id)
             else:
                 self._unread(model_id)
         return done
@@ -434,6 +482,7 @@ class DailyCrawl:
     def _save_state(self) -> None:
         today = self.day.isoformat()
         state = self.state
+        new = self.writer.seen - self.gone - state.tracked.keys()
         for model_id in self.writer.seen - self.gone:
             state.tracked[model_id] = today
             state.removed.pop(model_id, None)
@@ -442,6 +491,12 @@ class DailyCrawl:
             state.tracked.pop(model_id, None)
             state.removed[model_id] = today
         state.missing |= self.missing_today
+        hidden = (state.hidden | self.hidden_today) - self.listed - self.shown_today
+        state.hidden = {model_id for model_id in hidden if model_id in state.tracked}
+        oldest = (self.day - timedelta(days=self.settings.sweep_every_days - 1)).isoformat()
+        state.recent = {m: day for m, day in state.recent.items() if day >= oldest and m in state.tracked}
+        if self.prev_day is not None:  # a first crawl sees everything for the first time
+            state.recent.update(dict.fromkeys(new, today))
         state.save(self.store, self.hub, self.day)
         points.reached("state_saved")
 
@@ -466,7 +521,8 @@ def crawl_day(
         client = HubClient(hub, per_hub)
         try:
             adapter = adapter_class(hub)(client, per_hub, day)
-            return DailyCrawl(adapter, store, settings, progress).run()
+            priorities = load_priorities(settings.warehouse, hub)
+            return DailyCrawl(adapter, store, settings, progress, priorities).run()
         finally:
             client.close()
 

@@ -7,9 +7,19 @@ the tracked models with the day each was last fetched, which of them the hub hid
 listing, and the day's request budget (the hub's rate limit x 86,400 s x ``LW_CRAWL_UTILISATION``).
 No request is sent that the ``Ledger`` did not grant, so a day never exceeds its budget.
 
-The ``legacy`` schedule is the one the crawler always had: a full listing sweep every
-``sweep_every_days``, at most ``gap_probe_budget`` probes and ``refresh_budget`` refreshes a day,
-unlisted models first on sweep days, then the stalest.
+Two schedules (``LW_CRAWL_SCHEDULE``):
+
+- ``priority``: new ids are all probed, then every model that matters is refreshed every day, in
+  tiers: models a sweep or batch did not return (a takedown to confirm), then likeness models (the
+  classifier's confidence, a known target first), models the hub hides from its listing, models
+  first seen within ``sweep_every_days``; then the long tail once it is ``sweep_every_days`` old,
+  then, with what is left, any model an ids= batch refreshes cheaply. Batches wherever the hub has
+  them; a hub without (Hugging Face) sweeps its listing daily when that costs less than
+  refreshing its likeness models one by one (a page carries 100 models' counters), and fetches a
+  listed model by id only when it is new or changed since the last crawl.
+- ``legacy``: the schedule the crawler had before, kept to measure against: a full listing sweep
+  every ``sweep_every_days``, at most ``gap_probe_budget`` probes and ``refresh_budget`` refreshes
+  a day, unlisted models first on sweep days, then the stalest.
 """
 
 from __future__ import annotations
@@ -24,9 +34,12 @@ import numpy as np
 
 from likeness_watch.settings import Settings
 
+SCHEDULES = ("priority", "legacy")
 KINDS = ("listing", "batch", "detail", "card")
 """Request kinds: a listing page, an ids= batch, one model by id (a probe too), a model card."""
 SECONDS_PER_DAY = 86_400
+SWEEP_SHARE = 0.8
+"""Most of a day's budget a listing sweep may take (the rest: new models, changes, refreshes)."""
 
 
 def daily_budget(rps: float, utilisation: float) -> int:
@@ -79,6 +92,8 @@ class HubProfile:
     """Models one refresh request returns (Civitai ``/models?ids=``: 100; 1: no batch endpoint)."""
     hides_models: bool = False
     """The listing hides some models (Civitai ``poi``/``minor``): they are probed and fetched by id."""
+    reads_per_page: int = 1
+    """Requests per listing page (2 where each page is read again to catch a skipping cursor)."""
 
 
 class ListingStop:
@@ -109,7 +124,11 @@ class Candidates:
     hidden: np.ndarray
     """Served by id only: an ids= batch never returns it."""
     absent: np.ndarray
-    """Today's sweep should have listed it and did not (removed, or hidden since)."""
+    """Today's sweep did not list it (removed, or hidden: a hidden model is never listed)."""
+    score: np.ndarray
+    """Likeness priority from the classifier (confidence, +1 with a known target); 0: none."""
+    recent: np.ndarray
+    """First seen within the sweep cycle: young models change and get taken down most."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -171,34 +190,97 @@ class Planner:
         self.day = day
         self.budget = budget
         self.first_crawl = first_crawl
+        self.schedule = settings.crawl_schedule
         self.cycle = settings.sweep_every_days
         self.overlap = settings.discovery_overlap
         self.gap_probe_budget = settings.gap_probe_budget
         self.refresh_budget = settings.refresh_budget
 
     @property
+    def legacy(self) -> bool:
+        return self.schedule == "legacy"
+
+    @property
     def cycle_day(self) -> bool:
         return self.day.toordinal() % self.cycle == 0
 
-    def sweep(self) -> bool:
-        """Read the whole listing today (it reveals what disappeared)."""
-        return self.first_crawl or self.cycle_day
+    def sweep(self, tracked: int, priority: int) -> bool:
+        """Read the whole listing today (it reveals what disappeared). ``tracked``: models tracked,
+        ``priority``: how many of them the classifier made a priority.
+
+        With batches, ids= refreshes cover tracked models and gap probes the untracked: no sweep
+        after the first. Without, a sweep costs a request per page of models, a priority model's
+        refresh one request: the daily sweep wins once a hub has more priority models than pages.
+        A sweep that would take more than ``SWEEP_SHARE`` of the budget is not started: cut short,
+        it would leave every model it did not reach looking removed."""
+        if self.first_crawl or (self.legacy and self.cycle_day):
+            return True
+        if self.legacy or self.profile.batch_size > 1:
+            return False
+        pages = -(-tracked // self.profile.page_size) * self.profile.reads_per_page
+        return (self.cycle_day or pages <= priority) and pages <= self.budget * SWEEP_SHARE
 
     def listing_stop(self, watermark: Any, sweep: bool) -> ListingStop:
         return ListingStop(None if sweep else watermark, self.overlap)
 
-    def probe_quota(self, remaining: int, probed: int) -> int:
-        """Gap probes still allowed today (``probed``: already sent)."""
-        return max(min(self.gap_probe_budget - probed, remaining), 0)
+    def enrich(self, new: Any, changed: Any) -> Any:
+        """Fetch a listed model by id (with its card, on hubs that keep cards): new models, and
+        models changed since the last crawl (their files and card may be new)."""
+        return new | (changed & (not self.legacy))  # elementwise on arrays too
+
+    def probe_quota(self, remaining: int, probed: int, reserved: int, fresh: int) -> int:
+        """Gap probes allowed now (``probed``: already sent today). The priority schedule probes
+        every ``fresh`` id (above yesterday's watermark: today's hidden uploads), then older unknown
+        ids as long as the budget left after ``reserved`` (its refresh tiers 0-2) lasts."""
+        if self.legacy:
+            return max(min(self.gap_probe_budget - probed, remaining), 0)
+        return max(remaining - reserved, min(fresh, remaining), 0)
 
     def reprobe_missing(self, sweep: bool) -> bool:
-        """Whether ids that answered 404 before are probed again (a draft 404s until published)."""
-        return sweep
+        """Whether ids that answered 404 before rejoin the day's probe (legacy, on sweep days)."""
+        return self.legacy and sweep
+
+    def reprobe_quota(self, remaining: int, reprobed: int) -> int:
+        """Ids that answered 404 before (a draft 404s until published) probed again, newest first,
+        on cycle days (priority schedule)."""
+        if self.legacy or not self.cycle_day:
+            return 0
+        return max(min(self.gap_probe_budget - reprobed, remaining), 0)
+
+    def card_after(self, last_fetched: Any) -> Any:
+        """Refreshing a model by id fetches its card if it changed after this day (an ordinal):
+        since it was last fetched (legacy: since the day before yesterday)."""
+        return self.day.toordinal() - 2 if self.legacy else last_fetched
 
     def refresh(self, candidates: Candidates, remaining: int, refreshed: int) -> RefreshPlan:
-        """Unlisted models first, then the stalest, up to ``refresh_budget`` models a day (``refreshed``:
-        already fetched today), all through ids= batches where the hub has them."""
-        order = np.lexsort((-candidates.age, ~candidates.absent))
-        order = order[: max(self.refresh_budget - refreshed, 0)]
-        single = np.full(len(order), self.profile.batch_size == 1)
+        """The day's refreshes within ``remaining`` requests (``refreshed``: models already fetched
+        by the refresh today)."""
+        if self.legacy:
+            order = np.lexsort((-candidates.age, ~candidates.absent))
+            order = order[: max(self.refresh_budget - refreshed, 0)]
+            single = np.full(len(order), self.profile.batch_size == 1)
+            return plan_requests(order, single, self.profile.batch_size, remaining)
+        order, single, _ = self._tiers(candidates)
         return plan_requests(order, single, self.profile.batch_size, remaining)
+
+    def required_refresh(self, candidates: Candidates) -> int:
+        """Requests the refresh needs for tiers 0-2 (what must not wait), reserved before probing."""
+        if self.legacy:
+            return 0
+        order, single, tier = self._tiers(candidates)
+        due = tier <= 2
+        return plan_requests(order[due], single[due], self.profile.batch_size, 2**62).requests
+
+    def _tiers(self, c: Candidates) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidates in refresh order, whether each is fetched alone, and its tier: 0 unlisted by
+        today's sweep, 1 priority (likeness, hidden, recent), 2 long tail due, 3 long tail that a
+        batch refreshes cheaply (a long-tail model is never fetched alone before it is due).
+        Within a tier the stalest go first, a likeness model's age counting (1 + its priority)
+        times: a budget too small for the whole tier then rotates through it, surer and
+        target-known likeness models more often, instead of starving the least sure."""
+        single = c.hidden | (self.profile.batch_size == 1)
+        important = (c.score > 0) | c.hidden | c.recent
+        tier = np.where(c.absent & ~c.hidden, 0, np.where(important, 1, np.where(c.age >= self.cycle, 2, 3)))
+        order = np.lexsort((-c.age * (1 + c.score), tier))
+        order = order[~((tier == 3) & single)[order]]
+        return order, single[order], tier[order]
