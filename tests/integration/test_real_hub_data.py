@@ -138,7 +138,11 @@ class Lake:
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory) -> Lake:
     root = tmp_path_factory.mktemp("real")
-    settings = Settings(store=str(root / "lake"), warehouse=root / "warehouse.duckdb")
+    # module-scoped: set up before the autouse env isolation, so every path is given here (the
+    # gates' results went to ./data/state.duckdb and piled up over reruns)
+    settings = Settings(
+        store=str(root / "lake"), warehouse=root / "warehouse.duckdb", state=root / "state.duckdb"
+    )
     store = open_store(settings.store)
     items = real_2023_items()
     sample = [item for index, item in enumerate(items) if index % SAMPLE_EVERY == 0]
