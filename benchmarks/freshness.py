@@ -174,8 +174,8 @@ class SimulatedCrawl:
     """The crawler's state for one hub, and one day's crawl: production planner decisions executed
     against the world's arrays as ``DailyCrawl`` executes them against the hub."""
 
-    def __init__(self, world: World, settings: Settings, budget: int) -> None:
-        self.w, self.settings, self.budget = world, settings, budget
+    def __init__(self, world: World, settings: Settings, budget: int, priorities: bool = True) -> None:
+        self.w, self.settings, self.budget, self.priorities = world, settings, budget, priorities
         p = world.p
         self.profile = HubProfile(p.page_size, p.batch_size, p.hides_models, 1 if p.hides_models else 2)
         d = START.toordinal() - 1  # the state after the crawl of the day before the first
@@ -196,9 +196,10 @@ class SimulatedCrawl:
         planner = Planner(self.profile, self.settings, date.fromordinal(day), self.budget, first_crawl=False)
         live = (w.created <= day) & (w.removed > day)
         listable = live & (w.hidden_from > day)
-        score = np.where(self.known_day < day, w.score, 0.0)  # classified by the build after discovery
-        sweep = planner.sweep(int(self.tracked.sum()), int((self.tracked & (score > 0)).sum()))
+        classified = (self.known_day < day) & self.priorities  # by the build after the discovery day
+        score = np.where(classified, w.score, 0.0)
         seen = np.zeros(len(w), dtype=bool)
+        sweep = planner.sweep(self._candidates(seen, score, False, day))
         yesterday = self.watermark
         listed = self._list(planner, ledger, listable, sweep, day)
         seen |= listed
@@ -365,11 +366,13 @@ def measure(world: World, crawl: SimulatedCrawl, day: int, ledger: Ledger, tally
     tally.by_kind.update(ledger.by_kind())
 
 
-def run_hub(params: HubParams, settings: Settings, days: int, warmup: int, seed: int) -> Tally:
+def run_hub(
+    params: HubParams, settings: Settings, days: int, warmup: int, seed: int, priorities: bool = True
+) -> Tally:
     rng = np.random.default_rng([seed, len(params.name)])
     world = World(params, days, rng)
     budget = daily_budget(REAL_RPS[params.name], settings.crawl_utilisation)
-    crawl = SimulatedCrawl(world, settings, budget)
+    crawl = SimulatedCrawl(world, settings, budget, priorities)
     tally = Tally()
     for offset in range(days):
         day = START.toordinal() + offset
@@ -423,6 +426,9 @@ def main() -> None:
         "--utilisation", type=float, help="share of the rate limit (default LW_CRAWL_UTILISATION)"
     )
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--no-priorities", action="store_true", help="crawl without the warehouse's likeness priorities"
+    )
     args = parser.parse_args()
     overrides = {"crawl_schedule": args.schedule, "crawl_utilisation": args.utilisation}
     try:
@@ -439,11 +445,12 @@ def main() -> None:
     started = time.monotonic()
     print(
         f"schedule {settings.crawl_schedule}, {days} days ({warmup} warm-up), utilisation "
-        f"{settings.crawl_utilisation}, seed {args.seed}; simulated world, not real hubs"
+        f"{settings.crawl_utilisation}, seed {args.seed}"
+        f"{', no likeness priorities' if args.no_priorities else ''}; simulated world, not real hubs"
     )
     total = Tally()
     for params in hubs:
-        tally = run_hub(params, settings, days, warmup, args.seed)
+        tally = run_hub(params, settings, days, warmup, args.seed, not args.no_priorities)
         report(params.name, tally)
         total = total + tally
     report("overall", total)

@@ -208,7 +208,7 @@ class Settings(_OneLineErrors):
         default=7, ge=1, description="Full sweep (takedown detection) when the day's ordinal is divisible."
     )
     crawl_schedule: Literal["priority", "legacy"] = Field(
-        default="legacy",
+        default="priority",
         description="What a crawl day spends its requests on (docs/crawl-schedule.md): priority, or legacy.",
     )
     crawl_utilisation: float = Field(

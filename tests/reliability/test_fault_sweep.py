@@ -89,7 +89,8 @@ def expected_models(world, hub: str, day: date, tracked: set[str]) -> set[str]:
 @pytest.fixture(scope="module")
 def outcomes(sim_world, tmp_path_factory) -> dict[tuple[str, date], DayOutcome]:
     lake = tmp_path_factory.mktemp("faults") / "lake"
-    settings = Settings(store=str(lake), gap_probe_budget=100_000)
+    # two sweep days are the legacy schedule's: the priority one never sweeps Civitai after its first crawl
+    settings = Settings(store=str(lake), gap_probe_budget=100_000, crawl_schedule="legacy")
     store = open_store(str(lake))
     found = {}
     with SimServer(sim_world, host="127.0.0.1", port=0, faults=PROFILE) as server:

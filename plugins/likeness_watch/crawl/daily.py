@@ -119,9 +119,10 @@ class DailyCrawl:
         )
         budget = daily_budget(adapter.settings.rps, settings.crawl_utilisation)
         self.planner = Planner(profile, settings, self.day, budget, first_crawl=previous is None)
-        priority = sum(model_id in self.state.tracked for model_id in self.priorities)
-        self.mode = "sweep" if self.planner.sweep(len(self.state.tracked), priority) else "incremental"
         resume = self.writer.resume_state
+        self.mode: str = resume.get("mode") or (  # a resumed run keeps the day's decision
+            "sweep" if self.planner.sweep(self._candidates(absent=False)) else "incremental"
+        )
         self.ledger = Ledger(budget, resume.get("ledger"))
         self.phase: str = resume.get("phase", PHASES[0])
         self.cursor: str | None = resume.get("cursor")
@@ -147,6 +148,7 @@ class DailyCrawl:
     # -- bookkeeping ---------------------------------------------------------------------------
     def _resume_state(self) -> dict[str, Any]:
         return {
+            "mode": self.mode,
             "phase": self.phase,
             "cursor": self.cursor,
             "max_key": self.max_key,
@@ -388,7 +390,7 @@ class DailyCrawl:
             for model_id in self.adapter.gap_candidates(known, 0, self.max_key)
             if model_id not in self.missing_today and model_id not in self.writer.seen
         )
-        reserved = self.planner.required_refresh(self._candidates())
+        reserved = self.planner.required_refresh(self._candidates(absent=self.mode == "sweep"))
         fresh, older = before_and_after(lambda m: self.prev_key is None or int(m) > self.prev_key, candidates)
         fresh_ids = list(fresh)  # above yesterday's watermark: today's uploads
         pending = chain(fresh_ids, older)
@@ -418,7 +420,7 @@ class DailyCrawl:
 
     def _refresh(self) -> None:
         """Tracked models not fetched yet today, in the planner's order and within its budget."""
-        candidates = self._candidates()
+        candidates = self._candidates(absent=self.mode == "sweep")
         plan = self.planner.refresh(candidates, self.ledger.remaining, self.phase_stats["refresh"]["fetched"])
         unsaved = 0
         for kind, members in plan.groups():
@@ -436,18 +438,18 @@ class DailyCrawl:
                 unsaved = 0
                 self._checkpoint()
 
-    def _candidates(self) -> Candidates:
-        """Tracked models not fetched yet today, in the state's order (by id), as the planner sees them."""
+    def _candidates(self, absent: bool) -> Candidates:
+        """Tracked models not fetched yet today, in the state's order (by id), as the planner sees
+        them; ``absent``: today's sweep listed every live, listable model and not these."""
         tracked = self.state.tracked
         ids = [model_id for model_id in tracked if model_id not in self.writer.seen]
         ordinals = {day: date.fromisoformat(day).toordinal() for day in set(tracked.values())}
         today = self.day.toordinal()
         age = np.fromiter((today - ordinals[tracked[m]] for m in ids), dtype=np.int64, count=len(ids))
         hidden = np.fromiter((m in self.state.hidden for m in ids), dtype=bool, count=len(ids))
-        absent = np.full(len(ids), self.mode == "sweep")  # a sweep listed every live, listable model
         score = np.fromiter((self.priorities.get(m, 0.0) for m in ids), dtype=np.float64, count=len(ids))
         recent = np.fromiter((m in self.state.recent for m in ids), dtype=bool, count=len(ids))
-        return Candidates(ids, age, hidden, absent, score, recent)
+        return Candidates(ids, age, hidden, np.full(len(ids), absent), score, recent)
 
     def _refreshed_one(self, model_id: str) -> list[Fetched]:
         """One model by id (with its card if it changed since the planner's day)."""

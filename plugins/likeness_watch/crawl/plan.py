@@ -40,6 +40,9 @@ KINDS = ("listing", "batch", "detail", "card")
 SECONDS_PER_DAY = 86_400
 SWEEP_SHARE = 0.8
 """Most of a day's budget a listing sweep may take (the rest: new models, changes, refreshes)."""
+DAILY_SWEEP_SHARE = 0.25
+"""A sweep within this share of the budget runs every day: it is how a hub without batches
+notices takedowns, also of likeness models the classifier missed."""
 
 
 def daily_budget(rps: float, utilisation: float) -> int:
@@ -204,21 +207,25 @@ class Planner:
     def cycle_day(self) -> bool:
         return self.day.toordinal() % self.cycle == 0
 
-    def sweep(self, tracked: int, priority: int) -> bool:
-        """Read the whole listing today (it reveals what disappeared). ``tracked``: models tracked,
-        ``priority``: how many of them the classifier made a priority.
+    def sweep(self, tracked: Candidates) -> bool:
+        """Read the whole listing today (it reveals what disappeared). ``tracked``: the tracked
+        models as the refresh would see them before today's reads.
 
         With batches, ids= refreshes cover tracked models and gap probes the untracked: no sweep
-        after the first. Without, a sweep costs a request per page of models, a priority model's
-        refresh one request: the daily sweep wins once a hub has more priority models than pages.
-        A sweep that would take more than ``SWEEP_SHARE`` of the budget is not started: cut short,
-        it would leave every model it did not reach looking removed."""
+        after the first. Without, a sweep costs a request per page of listed models, refreshing a
+        model that matters (likeness, first seen lately) one request each: the sweep runs daily
+        when it is the cheaper way to read them or costs at most ``DAILY_SWEEP_SHARE`` of the
+        budget, else every cycle. A sweep that would take more than ``SWEEP_SHARE`` of the budget
+        is not started: cut short, it would leave every model it did not reach looking removed."""
         if self.first_crawl or (self.legacy and self.cycle_day):
             return True
         if self.legacy or self.profile.batch_size > 1:
             return False
-        pages = -(-tracked // self.profile.page_size) * self.profile.reads_per_page
-        return (self.cycle_day or pages <= priority) and pages <= self.budget * SWEEP_SHARE
+        listed = ~tracked.hidden
+        pages = -(-int(listed.sum()) // self.profile.page_size) * self.profile.reads_per_page
+        wanted = int((listed & ((tracked.score > 0) | tracked.recent)).sum())
+        daily = pages <= wanted or pages <= self.budget * DAILY_SWEEP_SHARE
+        return (self.cycle_day or daily) and pages <= self.budget * SWEEP_SHARE
 
     def listing_stop(self, watermark: Any, sweep: bool) -> ListingStop:
         return ListingStop(None if sweep else watermark, self.overlap)

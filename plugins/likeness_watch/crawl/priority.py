@@ -30,6 +30,7 @@ QUERY = """
 def load_priorities(warehouse: Path, hub: str) -> dict[str, float]:
     """model_id → priority of the hub's likeness models; empty without a readable warehouse."""
     if not warehouse.is_file():
+        log.info("%s: no warehouse at %s: crawling without likeness priorities", hub, warehouse)
         return {}
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:

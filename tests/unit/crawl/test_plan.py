@@ -144,16 +144,31 @@ def test_legacy_refreshes_unlisted_then_stalest_up_to_its_model_budget():
 
 
 def test_sweeps():
-    assert planner(first=True).sweep(tracked=10**6, priority=0)
-    assert not planner(day=CYCLE_DAY).sweep(tracked=10**6, priority=10**5), "batches and probes cover Civitai"
-    assert planner(schedule="legacy", day=CYCLE_DAY).sweep(10**6, 0)
-    assert not planner(schedule="legacy").sweep(10**6, 10**6)
-    # Hugging Face: 450k repos are 9,000 requests of listing (each page read twice)
-    assert planner(HF).sweep(tracked=450_000, priority=9_000)
-    assert not planner(HF).sweep(tracked=450_000, priority=8_999)
-    assert planner(HF, day=CYCLE_DAY).sweep(tracked=450_000, priority=0)
-    assert planner(HF, budget=11_250).sweep(tracked=450_000, priority=10**5)
-    assert not planner(HF, budget=11_249).sweep(tracked=450_000, priority=10**5), "over 80 % of the budget"
+    civitai = candidates(10**5, score=np.ones(10**5))
+    assert planner(first=True).sweep(civitai)
+    assert not planner(day=CYCLE_DAY).sweep(civitai), "ids= batches and gap probes cover Civitai"
+    assert planner(schedule="legacy", day=CYCLE_DAY).sweep(civitai)
+    assert not planner(schedule="legacy").sweep(civitai)
+
+
+def test_a_hub_without_batches_sweeps_daily_when_the_listing_is_the_cheaper_way_to_read_what_matters():
+    """4,500 repos are 90 listing requests (each page read twice): worth it for 90 repos that
+    matter (likeness, or first seen lately; hidden ones do not count: a sweep cannot list them)."""
+    repos = 4_500
+
+    def hf(matter, budget=359, day=ORDINARY, hidden=()):
+        score = np.zeros(repos)
+        score[: matter // 2] = 0.9
+        recent = [*range(matter // 2, matter)]
+        return planner(HF, day=day, budget=budget).sweep(
+            candidates(repos, score=score, recent=recent, hidden=hidden)
+        )
+
+    assert hf(matter=90) and not hf(matter=89)
+    assert not hf(matter=90, hidden=range(10)), "80 listed repos that matter"
+    assert hf(matter=0, day=CYCLE_DAY)
+    assert hf(matter=90, budget=113) and not hf(matter=90, budget=112), "at most 80 % of the budget"
+    assert hf(matter=0, budget=360), "within a quarter of the budget, a sweep runs daily anyway"
 
 
 def test_probes_take_every_new_id_then_what_the_refresh_does_not_need_and_legacy_its_fixed_quota():
