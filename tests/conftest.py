@@ -88,3 +88,17 @@ def sim(sim_world):
 
     with SimServer(sim_world, host="127.0.0.1", port=0) as server:
         yield server
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The reliability suite's figures (crash points and outcomes, losses under faults) at the end
+    of the run: tests record them with ``record_property("figure", line)``, which also reaches
+    this process from pytest-xdist workers (so the hook lives here, in a conftest it loads)."""
+    reports = [report for key in ("passed", "failed") for report in terminalreporter.stats.get(key, [])]
+    figures = sorted(
+        value for report in reports for name, value in report.user_properties if name == "figure"
+    )
+    if figures:
+        terminalreporter.section("reliability figures")
+        for line in figures:
+            terminalreporter.write_line(line)
