@@ -256,6 +256,9 @@ class SimulatedCrawl:
         reserved = planner.required_refresh(self._candidates(listed, score, sweep, day))
         fresh = int(np.searchsorted(-unknown, -yesterday))  # ids above yesterday's watermark
         probes = unknown[: planner.probe_quota(ledger.remaining, 0, reserved, fresh)]
+        backlog = w.id_model[probes[fresh:]]
+        backlog_hits = (backlog >= 0) & live[np.maximum(backlog, 0)]
+        probes = probes[: min(len(probes), fresh + planner.backlog_spent(backlog_hits))]
         ledger.grant("gap_probe", "detail", len(probes))
         again = np.flatnonzero(self.missing)[::-1][: planner.reprobe_quota(ledger.remaining, 0)]
         ledger.grant("gap_probe", "detail", len(again))

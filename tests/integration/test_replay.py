@@ -16,6 +16,7 @@ import requests
 from hubsim import Replay, SimServer, sim_base_url
 from hubsim.recorded import card_repo_id
 from likeness_watch.crawl import crawl_day
+from likeness_watch.crawl.plan import BACKLOG_WINDOW
 from likeness_watch.quality import validate_raw
 from likeness_watch.raw import iter_envelopes
 from likeness_watch.settings import Settings
@@ -255,6 +256,38 @@ def test_crawl_of_replayed_real_civitai_commits_every_model(crawl_slice, dump, t
     assert validate_raw(settings, open_store(str(lake)), "civitai", day).success, (
         "2023 shapes pass the raw gate"
     )
+
+
+def test_a_sparse_id_range_costs_one_window_of_probes_not_the_day(dump, tmp_path):
+    """Three real models 20,000+ ids apart: the first crawl probes one fruitless window of the
+    older ids, records that it paused, and commits; it does not spend the day's budget (40,000+
+    probes, the whole afternoon at Civitai's real rate) on ids that hold nothing."""
+    ids = sorted(i for i in dump if not dump[i][1]["poi"])
+    chosen = [ids[0]]
+    for model_id in ids:
+        if model_id > chosen[-1] + 20_000 and len(chosen) < 3:
+            chosen.append(model_id)
+    folder = tmp_path / "sparse"
+    folder.mkdir()
+    with gzip.open(folder / "civitai.jsonl.gz", "wb") as fh:
+        fh.writelines(dump[i][0] for i in chosen)
+    day = date.fromisoformat(max(dump[i][1]["day"] for i in chosen))
+    lake = tmp_path / "lake"
+    with SimServer(Replay.from_directory(folder)) as running:
+        manifest = crawl_day(
+            "civitai",
+            day,
+            Settings(store=str(lake)),
+            open_store(str(lake)),
+            base_url=sim_base_url(running.url, "civitai"),
+            rps=500.0,
+            max_retries=2,
+            timeout_s=10.0,
+        )
+    assert manifest.record_count == len(chosen) == 3
+    assert manifest.phases["gap_probe"]["probes"] == BACKLOG_WINDOW
+    assert manifest.anomalies["backlog_probing_paused"] == 1
+    assert manifest.anomalies["gaps_unprobed"] > 20_000, "what was left is counted, for the next days"
 
 
 def test_crawl_of_replayed_real_cards_stores_each_card(mixed, tmp_path):

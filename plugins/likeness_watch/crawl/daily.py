@@ -36,7 +36,7 @@ import numpy as np
 from more_itertools import before_and_after, ilen
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
-from likeness_watch.crawl.plan import Candidates, HubProfile, Ledger, Planner, daily_budget
+from likeness_watch.crawl.plan import BACKLOG_WINDOW, Candidates, HubProfile, Ledger, Planner, daily_budget
 from likeness_watch.crawl.priority import load_priorities
 from likeness_watch.crawl.state import CrawlState
 from likeness_watch.http import HubClient, HubHTTPError, MalformedResponse
@@ -391,22 +391,34 @@ class DailyCrawl:
             if model_id not in self.missing_today and model_id not in self.writer.seen
         )
         reserved = self.planner.required_refresh(self._candidates(absent=self.mode == "sweep"))
-        fresh, older = before_and_after(lambda m: self.prev_key is None or int(m) > self.prev_key, candidates)
-        fresh_ids = list(fresh)  # above yesterday's watermark: today's uploads
+        # Above yesterday's watermark: today's uploads (on a first crawl every id is backlog).
+        fresh, older = before_and_after(
+            lambda m: self.prev_key is not None and int(m) > self.prev_key, candidates
+        )
+        fresh_ids = list(fresh)
         pending = chain(fresh_ids, older)
         stats = self.phase_stats["gap_probe"]
         quota = self.planner.probe_quota(self.ledger.remaining, stats["probes"], reserved, len(fresh_ids))
-        for model_id in islice(pending, quota):
+        window_hits = 0
+        for n, model_id in enumerate(islice(pending, quota), start=1):
             stats["probes"] += 1
-            self._probe(model_id)
+            window_hits += self._probe(model_id)
+            backlog = n - len(fresh_ids)
+            if backlog > 0 and backlog % BACKLOG_WINDOW == 0:
+                if self.planner.backlog_exhausted(window_hits):
+                    self.anomalies["backlog_probing_paused"] += 1
+                    break
+                window_hits = 0
+            elif backlog == 0:
+                window_hits = 0
         self.anomalies["gaps_unprobed"] = ilen(islice(pending, MAX_COUNTED_GAPS))
         again = sorted(self.state.missing - self.missing_today - self.writer.seen, key=int, reverse=True)
         for model_id in again[: self.planner.reprobe_quota(self.ledger.remaining, stats["reprobes"])]:
             stats["reprobes"] += 1
             self._probe(model_id)
 
-    def _probe(self, model_id: str) -> None:
-        """One id the listing did not show: a hidden model (recorded), or a gap (404)."""
+    def _probe(self, model_id: str) -> bool:
+        """One id the listing did not show: a hidden model (recorded: True), or a gap (404)."""
         fetched = self._by_id(model_id)
         self.progress("gap_probe", 1, self._requests())
         if fetched is None:
@@ -417,6 +429,8 @@ class DailyCrawl:
         else:
             self.hidden_today.add(model_id)
             self._record(model_id, "gap_probe", fetched.status, fetched.record)
+            return True
+        return False
 
     def _refresh(self) -> None:
         """Tracked models not fetched yet today, in the planner's order and within its budget."""

@@ -43,6 +43,12 @@ SWEEP_SHARE = 0.8
 DAILY_SWEEP_SHARE = 0.25
 """A sweep within this share of the budget runs every day: it is how a hub without batches
 notices takedowns, also of likeness models the classifier missed."""
+BACKLOG_WINDOW = 1_000
+BACKLOG_MIN_YIELD = 0.01
+"""Older unknown ids (below yesterday's watermark) are probed a window at a time, and only while
+a window finds a hidden model in at least this share of its probes: where ids are sparse (a
+hub's deleted models, a sample of a hub) the backlog would otherwise take the whole day's budget,
+a crawl day lasting most of the day for a handful of finds. What is left waits for the next day."""
 
 
 def daily_budget(rps: float, utilisation: float) -> int:
@@ -242,6 +248,19 @@ class Planner:
         if self.legacy:
             return max(min(self.gap_probe_budget - probed, remaining), 0)
         return max(remaining - reserved, min(fresh, remaining), 0)
+
+    def backlog_exhausted(self, hits: Any) -> Any:
+        """Whether a full window of backlog probes with ``hits`` finds (elementwise on arrays)
+        ends the day's backlog probing (priority schedule; legacy probes up to its quota)."""
+        return (hits < BACKLOG_WINDOW * BACKLOG_MIN_YIELD) & (not self.legacy)
+
+    def backlog_spent(self, hits: np.ndarray) -> int:
+        """Backlog probes spent when ``hits`` (newest first) are their outcomes: up to the end of
+        the first window that did not pay."""
+        whole = len(hits) // BACKLOG_WINDOW * BACKLOG_WINDOW
+        windows = hits[:whole].reshape(-1, BACKLOG_WINDOW).sum(axis=1)
+        failed = np.flatnonzero(self.backlog_exhausted(windows))
+        return len(hits) if not len(failed) else int(failed[0] + 1) * BACKLOG_WINDOW
 
     def reprobe_missing(self, sweep: bool) -> bool:
         """Whether ids that answered 404 before rejoin the day's probe (legacy, on sweep days)."""

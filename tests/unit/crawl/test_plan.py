@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from likeness_watch.crawl.plan import (
+    BACKLOG_WINDOW,
     Candidates,
     HubProfile,
     Ledger,
@@ -185,6 +186,21 @@ def test_probes_take_every_new_id_then_what_the_refresh_does_not_need_and_legacy
     assert planner().reprobe_quota(remaining=1_000, reprobed=0) == 0
     assert planner(schedule="legacy", day=CYCLE_DAY).reprobe_missing(sweep=True)
     assert not planner(day=CYCLE_DAY).reprobe_missing(sweep=True)
+
+
+def test_the_backlog_of_older_ids_is_probed_while_a_window_finds_hidden_models():
+    """Sparse ids (deleted models, a sample of a hub) would take the whole day's budget for a
+    handful of finds: the priority schedule stops after the first window that finds under 1 %."""
+    paying = np.zeros(3 * BACKLOG_WINDOW, dtype=bool)
+    paying[::50] = True  # 2 % of the probes find a hidden model
+    assert planner().backlog_spent(paying) == len(paying)
+    sparse = paying.copy()
+    sparse[BACKLOG_WINDOW : 2 * BACKLOG_WINDOW] = False
+    assert planner().backlog_spent(sparse) == 2 * BACKLOG_WINDOW, "the fruitless window is spent, then stop"
+    assert planner().backlog_spent(np.zeros(BACKLOG_WINDOW // 2, dtype=bool)) == BACKLOG_WINDOW // 2
+    fruitless = np.zeros(3 * BACKLOG_WINDOW, dtype=bool)
+    assert planner(schedule="legacy").backlog_spent(fruitless) == len(fruitless), "legacy: its fixed quota"
+    assert planner().backlog_exhausted(9) and not planner().backlog_exhausted(10)
 
 
 def test_required_refresh_counts_the_tiers_that_must_not_wait():
