@@ -281,7 +281,8 @@ def test_celery_executor_without_its_broker_stops_init(services):
 
 def test_warehouse_queue_has_one_worker_running_one_task_beside_the_files(services, dockerfile_env):
     """DuckDB lets one process write a file: the warehouse queue's worker is the only consumer,
-    runs one task at a time, is never scaled, and is the only worker with the files' volumes."""
+    runs one task at a time, is never scaled, and is the only worker with the files' volumes
+    writable (the crawl workers read the warehouse's likeness priorities, read-only)."""
     from airflow.configuration import conf
 
     from likeness_watch.orchestration.defaults import WAREHOUSE_QUEUE
@@ -312,7 +313,11 @@ def test_warehouse_queue_has_one_worker_running_one_task_beside_the_files(servic
     assert {path: scheduler_mounts[path] for path in folders} == {
         path: _mounts(warehouse)[path] for path in folders
     }
-    assert not folders & set(_mounts(workers["airflow-worker"])), "crawl workers need no data folders"
+    crawl_worker = workers["airflow-worker"]
+    assert folders & set(_mounts(crawl_worker)) == {"/var/lib/likeness-watch/warehouse"}, (
+        "crawl workers mount the warehouse (likeness priorities), and no other data folder"
+    )
+    assert "warehouse:/var/lib/likeness-watch/warehouse:ro" in crawl_worker["volumes"], "read-only"
 
 
 def test_the_image_runs_either_executor(dockerfile):
