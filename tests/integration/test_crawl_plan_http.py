@@ -56,6 +56,7 @@ def test_the_hub_receives_exactly_the_requests_the_planner_granted(sim, tmp_path
         assert sent == Counter(manifest.plan["requests"]), manifest.dt
         assert sum(sent.values()) == manifest.requests == sum(p["requests"] for p in manifest.phases.values())
         assert manifest.requests <= manifest.plan["budget"]
+        assert manifest.plan["schedule"] == schedule, "the manifest says which schedule spent it"
     kinds = set().union(*(sent for _, sent in days[1:]))
     expected = {"civitai": {"listing", "detail", "batch"}, "huggingface": {"listing", "detail", "card"}}
     if schedule == "priority":

@@ -246,6 +246,7 @@ class DailyCrawl:
             anomalies=dict(self.anomalies),
             unread=self.unread,
             plan={
+                "schedule": self.planner.schedule,
                 "budget": self.ledger.budget,
                 "requests": dict(self.ledger.by_kind()),
             },
