@@ -18,6 +18,9 @@ from typing import Any
 
 from likeness_watch.classify.classifier import classifier_version, classify
 
+NO_VALUE = "n/a"
+"""A ratio or F1 with nothing to count (0/0), as printed."""
+
 
 @dataclass
 class Ratio:
@@ -35,7 +38,9 @@ class Ratio:
         self.total += 1
 
     def __str__(self) -> str:
-        return f"{self.value:.3f} ({self.hits}/{self.total})"
+        """``0.500 (1/2)``; ``n/a (0/0)`` when nothing was counted (no NaN in a printed table)."""
+        shown = f"{self.value:.3f}" if self.total else NO_VALUE
+        return f"{shown} ({self.hits}/{self.total})"
 
 
 @dataclass
@@ -56,6 +61,16 @@ class EvalReport:
     def f1(self) -> float:
         p, r = self.precision.value, self.recall.value
         return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def f1_text(self) -> str:
+        """F1 as printed: ``n/a`` when precision or recall has nothing to count."""
+        return f"{self.f1:.3f}" if self.precision.total and self.recall.total else NO_VALUE
+
+    def scores(self) -> tuple[str, str, str, str]:
+        """Labelled decisions, precision, recall and F1 as printed (``0.500 (1/2)``, ratios with
+        their counts): one line of ``format_by_group``, one row of the study report's table."""
+        return str(self.labelled), str(self.precision), str(self.recall), self.f1_text
 
     def count(self, truth: bool, predicted: bool) -> None:
         """One labelled ``is_likeness`` decision in precision and recall."""
@@ -123,7 +138,7 @@ def format_report(report: EvalReport, records: int) -> str:
         ("classifier_version", classifier_version()),
         ("is_likeness precision", str(report.precision)),
         ("is_likeness recall", str(report.recall)),
-        ("is_likeness F1", f"{report.f1:.3f}"),
+        ("is_likeness F1", report.f1_text),
         ("target_gender accuracy (decided)", str(report.gender_accuracy)),
         ("target_gender coverage", str(report.gender_coverage)),
         ("target_country accuracy (decided)", str(report.country_accuracy)),
@@ -138,10 +153,7 @@ def format_report(report: EvalReport, records: int) -> str:
 def format_by_group(reports: dict[str, EvalReport], group: str = "hub") -> str:
     """One line per group: labelled decisions, precision, recall and F1 (ratios with their counts)."""
     rows = [(group, "labelled", "is_likeness precision", "is_likeness recall", "F1")]
-    for name, report in reports.items():
-        rows.append(
-            (name, str(report.labelled), str(report.precision), str(report.recall), f"{report.f1:.3f}")
-        )
+    rows += [(name, *report.scores()) for name, report in reports.items()]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(f"{cell:<{width}}" for cell, width in zip(row, widths, strict=True)).rstrip()

@@ -44,6 +44,7 @@ TABLE_IDS = (
     "top_models",
     "hub_response_times",
     "overdue_models",
+    "reviewed_evaluation",
 )
 
 
@@ -192,6 +193,7 @@ def build_report(data: ReportData, study: Study, generated_at: datetime | None =
         "top_models": top_models,
         "hub_response_times": tables.hub_response_times(data.response_summary),
         "overdue_models": tables.overdue_models(data.overdue),
+        "reviewed_evaluation": tables.reviewed_evaluation(data.reviewed),
     }
     with charts.chart_style():
         rendered = _draw_charts(data, found, growth_basis, policy)
@@ -218,6 +220,7 @@ def build_report(data: ReportData, study: Study, generated_at: datetime | None =
             "hub_response_times": table_view(found["hub_response_times"]),
             "overdue_models": table_view(found["overdue_models"]),
             "deadline_hours": tables.deadline_hours(data.response_summary),
+            "reviewed_evaluation": table_view(found["reviewed_evaluation"]),
             "classifier_versions": sorted(set(versions)),
             "growth_basis": growth_basis,
             "downloads_basis": headline.downloads_basis,

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from likeness_watch.classify.evaluate import EvalReport
 from likeness_watch.report.headline import (
     Headline,
     country_counts,
@@ -386,3 +387,19 @@ def overdue_models(overdue: pd.DataFrame | None) -> pd.DataFrame | None:
         if c in overdue
     ]
     return overdue.sort_values(["reported_at", "hub", "model_id"])[columns].reset_index(drop=True)
+
+
+REVIEWED_COLUMNS = ("hub", "reviewed_models", "precision", "recall", "F1")
+
+
+def reviewed_evaluation(reports: Mapping[str, EvalReport] | None) -> pd.DataFrame | None:
+    """Per hub: models with a verdict in force (likeness / not_likeness) and the classifier's
+    precision, recall and F1 on them, printed as ``likeness-watch review --eval`` prints them
+    (``0.500 (1/2)``: hits/total; ``n/a`` when nothing to count)."""
+    if reports is None:
+        return None
+    rows = []
+    for hub, report in reports.items():
+        _, precision, recall, f1 = report.scores()
+        rows.append((hub, report.labelled, precision, recall, f1))
+    return pd.DataFrame(rows, columns=list(REVIEWED_COLUMNS))

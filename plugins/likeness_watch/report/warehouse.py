@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from likeness_watch.classify.evaluate import EvalReport
+from likeness_watch.review.evaluation import REVIEW_COLUMNS, evaluate_reviewed
 from likeness_watch.settings import Settings
 from likeness_watch.state_store import StateStore
 from likeness_watch.warehouse.access import connect
@@ -112,6 +114,9 @@ class ReportData:
     """Per hub: how fast it takes reported models down (mart_hub_response_summary; all reports so far)."""
     overdue: pd.DataFrame | None = None
     """Reported models still up past their takedown deadline (mart_hub_response_times, overdue)."""
+    reviewed: dict[str, EvalReport] | None = None
+    """Per hub: the classifier scored on the reviewed models (verdicts in force at the last build,
+    all so far; ``likeness_watch.review.evaluation``). Empty: no verdict yet; None: not available."""
     unavailable: list[str] = field(default_factory=list)
     first_crawl_day: date | None = None
 
@@ -223,6 +228,17 @@ def _poi_flagged(
     return _in_scope(_to_dates(frame), start, end)
 
 
+def _reviewed(
+    con: duckdb.DuckDBPyConnection, columns: dict[str, set[str]], unavailable: list[str]
+) -> dict[str, EvalReport] | None:
+    """The classifier on the reviewed models, as ``likeness-watch review --eval`` prints it."""
+    lacking = [column for column in REVIEW_COLUMNS if column not in columns[MODELS.name]]
+    if lacking:
+        unavailable.extend(f"{MODELS.name}.{column}" for column in lacking)
+        return None
+    return evaluate_reviewed(con)
+
+
 def _first_crawl_day(con: duckdb.DuckDBPyConnection, columns: dict[str, set[str]]) -> date | None:
     """The daily mart's first day: every model already on a hub is "new" that day."""
     if "day" not in columns.get(DAILY.name, set()):
@@ -280,6 +296,7 @@ def load_report_data(
                     "where response_status = 'overdue' order by hub, reported_at",
                 )
             ),
+            reviewed=_reviewed(con, columns, unavailable),
             unavailable=unavailable,
             first_crawl_day=_first_crawl_day(con, columns),
         )

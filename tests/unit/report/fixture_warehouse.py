@@ -10,7 +10,10 @@ and one Civitai model re-uploads a file on Civitai itself. Known values the test
 Civitai flags 6 models as a real person (``poi``): 4 likeness models and 2 anime styles the final
 decision overrules (``poi:overruled``). Four models were reported to their hub (hub response
 times): model 0 is still up past its 48 h deadline, one was taken down in 24 h, one Hugging Face repo
-in 72 h (late), one is pending.
+in 72 h (late), one is pending. Seven models have a reviewer's verdict (classifier on reviewed
+models): on Civitai likeness models 0 and 4 (the classifier agreed), 8 (it missed it) and styles 3
+and 4 (it called them likeness): precision 2/4, recall 2/3; on Hugging Face model 40 and style 8
+(both agreed): 1/1 and 1/1.
 
 ``full=False`` writes only the contract's core columns and marts (no versions, re-uploads, alerts,
 validation results, nor dim_model's downloads/published_at/base_model_family/target_prominence/poi).
@@ -35,6 +38,10 @@ LIKENESS = 60
 TAKEN_DOWN = (0, 4, 8, 12, 16, 20, 24)
 POI_LIKENESS = (3, 13, 23, 33)
 POI_OVERRULED_STYLES = (1, 2)
+REVIEWED = {0: True, 4: True, 8: False, 40: True}
+"""Likeness models with a ``likeness`` verdict: model → the classifier's own decision."""
+REVIEWED_STYLES = {3: True, 4: True, 8: False}
+"""Styles with a ``not_likeness`` verdict: style → the classifier's own decision."""
 CORE_MODEL_COLUMNS = (
     "hub",
     "model_id",
@@ -108,6 +115,8 @@ def dim_model(full: bool) -> pd.DataFrame:
                 "target_prominence": "celebrity" if i < 30 else "influencer" if i < 50 else "unknown",
                 "version_count": 2 if i % 5 == 0 else 1,
                 "poi": i in POI_LIKENESS,
+                "review_decision": "likeness" if i in REVIEWED else None,
+                "classifier_is_likeness": REVIEWED.get(i, True),
             }
         )
     for j in range(10):
@@ -136,6 +145,8 @@ def dim_model(full: bool) -> pd.DataFrame:
                 "target_prominence": None,
                 "version_count": 1,
                 "poi": overruled,
+                "review_decision": "not_likeness" if j in REVIEWED_STYLES else None,
+                "classifier_is_likeness": REVIEWED_STYLES.get(j, False),
             }
         )
     frame = pd.DataFrame(rows)
