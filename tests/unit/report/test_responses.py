@@ -8,11 +8,7 @@ from likeness_watch.report.build import build_report
 from likeness_watch.report.study import load_study
 from likeness_watch.report.warehouse import load_report_data
 from tests.unit.report.fixture_warehouse import XSS_NAME
-
-
-def section(page: str) -> str:
-    start = page.index('<section id="responses">')
-    return page[start : page.index("</section>", start)]
+from tests.unit.report.page import section
 
 
 def test_each_hub_shows_its_response_times(full_data, full_report):
@@ -24,21 +20,22 @@ def test_each_hub_shows_its_response_times(full_data, full_report):
          "taken_down_late": 1, "still_up_past_deadline": 0, "pending": 0, "median_hours_to_takedown": 72.0,
          "share_in_time": 0.0},
     ]  # fmt: skip
-    shown = section(full_report.html)
+    shown = section(full_report.html, "responses")
     assert "against a deadline of 48 hours" in shown
     assert '<td class="num">24</td>' in shown and '<td class="num">0.500</td>' in shown
 
 
 def test_models_still_up_past_the_deadline_are_listed_with_their_names_inert(full_report):
     assert full_report.tables["overdue_models"]["model_id"].tolist() == ["1000"]
-    shown = section(full_report.html)
+    shown = section(full_report.html, "responses")
     assert html.escape(XSS_NAME, quote=False) in shown and "<script" not in shown.lower()
     assert "2025-05-20T00:00:00" in shown and "2025-05-21" in shown
 
 
 def test_a_warehouse_without_the_marts_says_so(minimal_warehouse, no_charts):
     report = build_report(load_report_data(minimal_warehouse), load_study())
-    assert "Hub response times (mart_hub_response_summary) are not available" in section(report.html)
+    shown = section(report.html, "responses")
+    assert "Hub response times (mart_hub_response_summary) are not available" in shown
     assert "hub_response_times" not in report.tables
 
 
@@ -50,4 +47,4 @@ def test_no_report_yet_is_said_plainly(full_data, no_charts):
         ),
         load_study(),
     )
-    assert "No model has been reported to a hub yet." in section(report.html)
+    assert "No model has been reported to a hub yet." in section(report.html, "responses")

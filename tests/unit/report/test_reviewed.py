@@ -9,11 +9,7 @@ from likeness_watch.report.build import build_report, save_report
 from likeness_watch.report.study import load_study
 from likeness_watch.report.warehouse import load_report_data
 from likeness_watch.review.evaluation import reviewed_evaluation
-
-
-def section(page: str) -> str:
-    start = page.index('<section id="reviewed">')
-    return page[start : page.index("</section>", start)]
+from tests.unit.report.page import section
 
 
 def test_each_hub_shows_precision_recall_and_f1_with_their_counts(full_report, full_warehouse):
@@ -29,7 +25,7 @@ def test_each_hub_shows_precision_recall_and_f1_with_their_counts(full_report, f
         (row["hub"], str(row["reviewed_models"]), row["precision"], row["recall"], row["F1"])
         for row in table.to_dict("records")
     ]
-    shown = section(full_report.html)
+    shown = section(full_report.html, "reviewed")
     assert "Reviewed models are not a random sample: reviewers see what alerts show them" in " ".join(
         shown.split()
     )
@@ -49,7 +45,7 @@ def test_the_table_is_written_as_csv(tmp_path, full_report):
 
 def test_no_verdict_yet_is_one_line(full_data, no_charts):
     report = build_report(type(full_data)(**{**full_data.__dict__, "reviewed": {}}), load_study())
-    shown = section(report.html)
+    shown = section(report.html, "reviewed")
     assert "No reviewed models yet" in shown
     assert "<table" not in shown and "nan" not in shown.lower()
     assert shown.count('<p class="na">') == 1 and 'class="muted"' not in shown
@@ -60,7 +56,7 @@ def test_a_warehouse_built_before_review_decisions_says_so(minimal_warehouse, no
     assert data.reviewed is None and "dim_model.review_decision" in data.unavailable
     report = build_report(data, load_study())
     assert "Review verdicts (dim_model.review_decision, classifier_is_likeness) are not available" in section(
-        report.html
+        report.html, "reviewed"
     )
     assert "reviewed_evaluation" not in report.tables
 
