@@ -1,6 +1,7 @@
 """Review decisions through the warehouse: overrides in dim_model and every mart from the next build,
 kept by a full rebuild; a reported model taken down two days later shows 48 h in the response-time
-mart; a model still up past its deadline raises takedown_overdue once.
+mart; a model still up past its deadline raises takedown_overdue once, also when its day was
+never scored.
 
 A hand-written Civitai lake over four crawl days (raw_records, the real PartitionWriter): five
 models, four of which the classifier calls likeness. Three dbt builds run in this module (before
@@ -170,6 +171,18 @@ def test_an_overdue_model_raises_one_alert_however_often_days_are_scored(reviewe
         assert not [a for a in again.new if a.kind == "takedown_overdue"]
     with StateStore.of(settings).reader() as con:
         assert con.execute("select count(*) from alerts where kind = 'takedown_overdue'").fetchall() == [(1,)]
+
+
+def test_an_overdue_model_whose_day_was_never_scored_is_alerted_by_the_next_run(reviewed, settings, tmp_path):
+    """Reports loaded late (the alert runs had already scored D3, when 204 became overdue) are not
+    skipped: the next run, scoring D4 only, raises it, with the hours up as that crawl saw them."""
+    late = settings.model_copy(update={"state": tmp_path / "state.duckdb", "outbox": tmp_path / "outbox"})
+    shutil.copy(reviewed, late.warehouse)
+    found = run_alerts_range(late, D4, D4, channels={})
+    overdue = [a for a in found.new if a.kind == "takedown_overdue"]
+    assert [(a.day, a.top_models[0].model_id, a.observed) for a in overdue] == [(D4, "204", 72.0)]
+    again = run_alerts_range(late, D3, D4, channels={})
+    assert not [a for a in again.new if a.kind == "takedown_overdue"]
 
 
 def test_reviewed_models_score_the_classifier(reviewed, settings):

@@ -116,7 +116,7 @@ class DetectionInputs:
     drift: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(DRIFT_COLUMNS)))
     """``DRIFT_COLUMNS`` (the state store's validation_results), drift on the scored days."""
     overdue: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(OVERDUE_COLUMNS)))
-    """``OVERDUE_COLUMNS`` (mart_hub_response_times), models overdue on the scored days."""
+    """``OVERDUE_COLUMNS`` (mart_hub_response_times), models overdue by the last scored day."""
 
 
 def detect(
@@ -137,7 +137,7 @@ def detect(
         alerts += evasion_alerts(inputs.reuploads, models, inputs.completeness, day, config)
         alerts += data_missing_alerts(inputs.completeness, day)
         alerts += schema_drift_alerts(inputs.drift, day)
-        alerts += overdue_alerts(inputs.overdue, inputs.completeness, day)
+    alerts += overdue_alerts(inputs.overdue, inputs.completeness, days)
     return sorted(alerts, key=lambda a: (a.day, a.kind, a.hub, a.subject))
 
 
@@ -512,23 +512,38 @@ def schema_drift_alerts(drift: pd.DataFrame, day: date) -> list[Alert]:
     return alerts
 
 
-def overdue_alerts(overdue: pd.DataFrame, completeness: Completeness, day: date) -> list[Alert]:
-    """One alert per reported model the crawl of ``day`` is the first to see still up at or after
-    its takedown deadline (``overdue_on``): raised on that day only, so a model overdue for weeks
-    is alerted once. The subject names the model, its report and the deadline: a model reported
-    again, or the same report under another deadline, is another alert."""
+def overdue_alerts(overdue: pd.DataFrame, completeness: Completeness, days: Iterable[date]) -> list[Alert]:
+    """One alert per reported model still up at or after its takedown deadline, on the first of
+    ``days`` from its ``overdue_on`` whose committed crawl still saw it up: ``overdue_on`` itself
+    when that day is scored, else the first scored day after it (a report recorded late, e.g. a
+    CSV of earlier notices, is alerted by the next run, not never). Each run offers the model again
+    while it stays up; the history records one alert per subject, which names the model, its
+    report and the deadline: a model reported again, or the same report under another deadline, is
+    another alert."""
     if overdue.empty:
         return []
+    days = sorted(days)
     alerts = []
-    for row in overdue[overdue["overdue_on"] == day].sort_values(["hub", "model_id"]).to_dict("records"):
+    for row in overdue.sort_values(["hub", "model_id"]).to_dict("records"):
         hub, model_id = str(row["hub"]), str(row["model_id"])
-        if not completeness.complete(hub, day):
+        taken_down = row.get("taken_down_at")
+        down_at = pd.Timestamp.max if _missing(taken_down) else pd.Timestamp(taken_down)
+        day = next(
+            (
+                scored
+                for scored in days
+                if scored >= row["overdue_on"]
+                and completeness.complete(hub, scored)
+                and down_at > _seen_at(scored)
+            ),
+            None,
+        )
+        if day is None:
             continue
+        seen_up_at = _seen_at(day)
         reported_at, deadline_hours = pd.Timestamp(row["reported_at"]), int(row["deadline_hours"])
-        seen_up_at = pd.Timestamp(day) + pd.Timedelta(days=1)  # the crawl of a day sees its end
         hours_up = (seen_up_at - reported_at) / pd.Timedelta(hours=1)
         name = _text(row.get("name")) or model_id
-        taken_down = row.get("taken_down_at")
         alerts.append(
             Alert(
                 kind=TAKEDOWN_OVERDUE,
@@ -552,3 +567,8 @@ def overdue_alerts(overdue: pd.DataFrame, completeness: Completeness, day: date)
             )
         )
     return alerts
+
+
+def _seen_at(day: date) -> pd.Timestamp:
+    """When the crawl of ``day`` saw the hub: as of the day's end."""
+    return pd.Timestamp(day) + pd.Timedelta(days=1)

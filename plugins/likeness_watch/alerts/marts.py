@@ -92,7 +92,7 @@ def read_inputs(
         daily=daily,
         models=_models(con, model_columns, since, end),
         reuploads=_reuploads(con, start, end),
-        overdue=_overdue(con, start, end),
+        overdue=_overdue(con, end),
         completeness=completeness,
         watchlist=watchlist,
     )
@@ -130,9 +130,11 @@ def _reuploads(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.Dat
     return _optional_mart(con, "mart_reuploads", REUPLOAD_COLUMNS, "seen_on", start, end, "takedown-evasion")
 
 
-def _overdue(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pd.DataFrame:
+def _overdue(con: duckdb.DuckDBPyConnection, end: date) -> pd.DataFrame:
+    """Every model overdue by ``end``, from before the scored days too: one still up is alerted on
+    the first scored day (the history records it once)."""
     return _optional_mart(
-        con, "mart_hub_response_times", OVERDUE_COLUMNS, "overdue_on", start, end, "takedown-overdue"
+        con, "mart_hub_response_times", OVERDUE_COLUMNS, "overdue_on", date.min, end, "takedown-overdue"
     )
 
 
